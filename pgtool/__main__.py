@@ -1,0 +1,3 @@
+from pgtool.cli import main
+
+main()

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install what pgtool and its tests need on a fresh Debian machine, then the
+# Python venv. Only missing Debian packages are installed, so a second run is
+# quick. Needs root (or sudo) for apt-get; prints what it does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The real parts: kernel source, cross compiler, QEMU, kernel build tools,
+# and the peer tools the tests and benchmarks compare against.
+DEB_PACKAGES=(
+  linux-source-6.1 gcc-i686-linux-gnu qemu-system-x86
+  flex bison bc libelf-dev libssl-dev cpio xz-utils make gcc git patch
+  quilt universal-ctags sparse
+)
+
+missing=()
+for pkg in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+if ! .venv/bin/python -c 'import pgtool, unidiff, pycparser, git, click, pytest, hypothesis, jsonschema' 2>/dev/null \
+   || [ pyproject.toml -nt .venv/.pgtool-installed ]; then
+  echo "setup: installing pgtool and its Python dependencies into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  touch .venv/.pgtool-installed
+fi
+echo "setup: done"
