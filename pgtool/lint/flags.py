@@ -1,0 +1,252 @@
+"""The flag checks of `pgtool lint-locks --only flags` (issue 5).
+
+Check ids (stable):
+- flag-bit-collision: two members of a family share a bit, or a bit is beyond
+  the flags word;
+- flag-accessors-unpaired: a member can be set through an accessor but no
+  accessor clears it;
+- flag-never-cleared: the analysed code sets a member and clears it nowhere;
+- flag-not-cleared-at-release: a flag that must be clear when the object is
+  released can reach a release still set (see flags_walk).
+
+`run(ctx)` is the family entry the lint registry calls; `check_files()` is the
+same for callers that hold parsed functions and a tree but no CheckContext.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from pgtool.lint.findings import Finding, Related
+from pgtool.lint.flags_family import CLEAR_LIKE, SET_LIKE, Family, exclusive, load_bitops, load_families
+from pgtool.lint.flags_walk import FlagAnalysis, Hit
+from pgtool.rules import load_rules
+
+FAMILY = "flags"
+
+
+def run(ctx) -> list[Finding]:
+    """Entry point for `pgtool.lint.checks` (family "flags")."""
+    rules = load_rules("flags", getattr(ctx, "rules_dir", None))
+    functions = list(ctx.functions)
+    tree = getattr(ctx, "tree", None)
+    patch_text = getattr(ctx, "patch_text", None)
+    findings = check_files(functions, rules, tree=Path(tree) if tree else None, patch_text=patch_text,
+                           cfg_of=ctx.cfg, budget=getattr(ctx, "budget", 20000))
+    return [f for f in findings if f.function == "" or ctx.scope is None
+            or (f.file, f.function) in ctx.scope]
+
+
+def find_tree(functions, rules: dict, tree: Path | None = None) -> Path | None:
+    """The tree whose headers define the families: given, or above the analysed files."""
+    if tree is not None:
+        return tree
+    headers = [h for spec in rules.get("family", []) for h in spec.get("headers", [])]
+    seen: set[Path] = set()
+    for fn in functions:
+        for parent in Path(fn.file).resolve().parents:
+            if parent in seen:
+                break
+            seen.add(parent)
+            if any((parent / h).is_file() for h in headers):
+                return parent
+    return None
+
+
+def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text: str | None = None,
+                cfg_of=None, budget: int = 20000, families: list[Family] | None = None,
+                extra_audit: dict[str, set[str]] | None = None) -> list[Finding]:
+    """Every flag finding over `functions` (pgtool.cfront.Function objects)."""
+    if cfg_of is None:
+        from pgtool.lint.cfg import build_cfg
+
+        def cfg_of(fn):
+            return build_cfg(fn.ast, end_line=fn.end_line, cleanup_vars=fn.cleanup_vars)
+    if families is None:
+        root = find_tree(functions, rules, tree)
+        families = load_families(rules, root) if root is not None else []
+        families = _one_per_prefix(families)
+    bitops = load_bitops(rules)
+    audit = audited_flags(patch_text, families) if patch_text else {}
+    for fam, flags in (extra_audit or {}).items():
+        audit.setdefault(fam, set()).update(flags)
+    findings = header_findings(families)
+    analysis = FlagAnalysis(functions, families, bitops, cfg_of, audit=audit, strict=audit, budget=budget)
+    analysis.run()
+    findings += never_cleared(analysis, families)
+    findings += release_findings(analysis, audit)
+    return findings
+
+
+def _one_per_prefix(families: list[Family]) -> list[Family]:
+    """Two families of one prefix (2.x and 6.x page flags): keep the one whose
+    headers the tree really has members in, the richer one on a tie."""
+    best: dict[str, Family] = {}
+    for fam in families:
+        cur = best.get(fam.prefix)
+        if cur is None or len(fam.accessors) > len(cur.accessors):
+            best[fam.prefix] = fam
+    return list(best.values())
+
+
+# ---------------------------------------------------------------------------
+# Header checks
+
+def header_findings(families: list[Family]) -> list[Finding]:
+    out = []
+    for fam in families:
+        out += bit_collisions(fam)
+        out += unpaired_accessors(fam)
+    return out
+
+
+def bit_collisions(fam: Family) -> list[Finding]:
+    out = []
+    members = sorted(fam.members.values(), key=lambda m: (m.file, m.line))
+    by_bit: dict[int, list] = defaultdict(list)
+    for m in members:
+        if m.bit is None:
+            continue
+        if m.bit >= fam.word_bits or m.bit < 0:
+            out.append(Finding("flag-bit-collision", "warning", m.file, m.line, 1, "",
+                               f"{m.name} is bit {m.bit}, outside the {fam.word_bits}-bit {fam.name} flags word",
+                               subject=m.name, family=FAMILY))
+        for other in by_bit[m.bit]:
+            if fam.canonical(m.name) == fam.canonical(other.name) or exclusive(m.cond, other.cond):
+                continue
+            out.append(Finding("flag-bit-collision", "warning", m.file, m.line, 1, "",
+                               f"{m.name} and {other.name} share bit {m.bit} of the {fam.name} flags word",
+                               details=(f"{other.name} is defined at {other.file}:{other.line}",),
+                               related=(Related(other.file, other.line, f"{other.name} = bit {m.bit}"),),
+                               subject=m.name, family=FAMILY))
+            break
+        by_bit[m.bit].append(m)
+    return out
+
+
+def unpaired_accessors(fam: Family) -> list[Finding]:
+    ops: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for acc in fam.accessors.values():
+        if acc.flag in fam.members and acc.file:      # rules' extra accessors are not declarations
+            ops[acc.flag][acc.op].append(acc)
+    out = []
+    for flag, by_op in sorted(ops.items()):
+        setters = [a for op in SET_LIKE for a in by_op.get(op, [])]
+        clearers = [a for op in CLEAR_LIKE for a in by_op.get(op, [])]
+        if setters and not clearers:
+            first = min(setters, key=lambda a: (a.file, a.line))
+            out.append(Finding("flag-accessors-unpaired", "warning", first.file, first.line, 1, "",
+                               f"{flag} can be set ({', '.join(sorted(a.name for a in setters))}) "
+                               f"but no accessor clears it",
+                               subject=flag, family=FAMILY))
+        elif by_op.get("test_and_set") and not by_op.get("test_and_clear") and not clearers:
+            pass  # covered above
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Code checks
+
+def never_cleared(analysis: FlagAnalysis, families: list[Family]) -> list[Finding]:
+    sets: dict[tuple[str, str], tuple] = {}
+    cleared: set[tuple[str, str]] = set()
+    for op, function, file in analysis.ops:
+        key = (op.family, op.flag)
+        if op.op in SET_LIKE:
+            site = (file, op.line, function, op.written, op.call)
+            if key not in sets or site < sets[key]:
+                sets[key] = site
+        elif op.op in CLEAR_LIKE:
+            cleared.add(key)
+    out = []
+    for (fam, flag), (file, line, function, written, call) in sorted(sets.items()):
+        if (fam, flag) in cleared:
+            continue
+        out.append(Finding("flag-never-cleared", "warning", file, line, 1, function,
+                           f"{written} is set here ({call}) but no analysed function clears it",
+                           subject=written, family=FAMILY))
+    return out
+
+
+def release_findings(analysis: FlagAnalysis, audit: dict[str, set[str]]) -> list[Finding]:
+    groups: dict[tuple, list[Hit]] = defaultdict(list)
+    for hit in analysis.hits:
+        groups[(hit.family, hit.flag, hit.release)].append(hit)
+    set_sites = _set_sites(analysis)
+    out = []
+    for (family, flag, release), hits in groups.items():
+        setters = sorted({s for h in hits for s in h.setters}, key=lambda s: (s.file, s.line))
+        new = flag in audit.get(family, ())
+        why = " (new in this change)" if new else ""
+        if setters:
+            first = setters[0]
+            msg = (f"{flag}{why} can still be set when {release.call}() releases the object: "
+                   f"set in {first.function} ({first.file}:{first.line})")
+        else:
+            known = set_sites.get((family, flag), [])
+            where = f"; it is set in {known[0][2]} ({known[0][0]}:{known[0][1]})" if known else ""
+            msg = f"{flag}{why} is not cleared on some path into {release.call}(){where}"
+        details = [f"set: {s.function} ({s.file}:{s.line})" for s in setters]
+        if not setters:
+            details += [f"set: {fn} ({f}:{ln})" for f, ln, fn in set_sites.get((family, flag), [])[:5]]
+        reach = sorted({h.at for h in hits if h.at != release}, key=lambda s: (s.file, s.line))
+        details += [f"reaches it from: {s.function} ({s.file}:{s.line}) calling {s.call}()" for s in reach[:8]]
+        related = tuple(Related(s.file, s.line, f"{flag} set in {s.function}") for s in setters[:8])
+        out.append(Finding("flag-not-cleared-at-release", "warning", release.file, release.line, 1,
+                           release.function, msg, details=tuple(details), related=related,
+                           subject=flag, family=FAMILY))
+    return out
+
+
+def _set_sites(analysis: FlagAnalysis) -> dict[tuple[str, str], list[tuple[str, int, str]]]:
+    out: dict[tuple[str, str], set] = defaultdict(set)
+    for op, function, file in analysis.ops:
+        if op.op in SET_LIKE:
+            out[(op.family, op.flag)].add((file, op.line, function))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+# ---------------------------------------------------------------------------
+# Diff-aware audit
+
+_HUNK_FILE = re.compile(r"^\+\+\+ (?:b/)?(\S+)")
+
+
+def audited_flags(patch_text: str, families: list[Family]) -> dict[str, set[str]]:
+    """Flags a change introduces, or whose clears it removes: audited strictly.
+
+    A new member (`+#define PG_clean 11`, `+\tPG_foo,` in the family's enum) is
+    exactly where the seed's author slipped; a removed `ClearPageX(page)` is a
+    change that may let X reach a release.
+    """
+    out: dict[str, set[str]] = defaultdict(set)
+    for sign, line in _changed_lines(patch_text):
+        for fam in families:
+            prefix = re.escape(fam.prefix)
+            if sign == "+":
+                m = re.match(r"\s*#\s*define\s+(" + prefix + r"\w+)\s+\(?\s*(?:0[xX][0-9a-fA-F]+|\d+)", line) \
+                    or re.match(r"\s*(" + prefix + r"\w+)\s*(?:=[^,]*)?,", line)
+                if m:
+                    out[fam.name].add(fam.canonical(m.group(1)) if m.group(1) in fam.members else m.group(1))
+            for name in re.findall(r"\b([A-Za-z_]\w*)\s*\(", line):
+                acc = fam.accessors.get(name)
+                if acc is None or acc.flag not in fam.members:
+                    continue
+                if (sign == "-" and acc.op in CLEAR_LIKE) or (sign == "+" and acc.op in SET_LIKE):
+                    out[fam.name].add(fam.canonical(acc.flag))
+    return dict(out)
+
+
+def _changed_lines(patch_text: str):
+    in_hunk = False
+    for line in patch_text.splitlines():
+        if line.startswith("@@"):
+            in_hunk = True
+            continue
+        if line.startswith(("--- ", "+++ ", "diff ", "Index:", "===")):
+            in_hunk = False
+            continue
+        if in_hunk and line[:1] in "+-":
+            yield line[0], line[1:]

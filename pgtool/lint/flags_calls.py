@@ -1,0 +1,217 @@
+"""Per-call classification: which call sets, clears or tests which flag of which object.
+
+Works on pycparser nodes. An object is named by its root variable
+(`&page->flags` -> `page`, `folio_flags(folio, 0)` -> `folio`,
+`(struct folio *)page` -> `page`); `ObjectMap` then groups the local variables
+a function derives from one another (`map = mem_map + map_nr`) so a clear on
+`map` counts for a release of `map_nr`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pycparser import c_ast
+
+from pgtool.lint.flags_family import Bitops, Family
+
+
+@dataclass(frozen=True)
+class FlagOp:
+    op: str              # set | clear | test_and_set | test_and_clear | test
+    flag: str            # canonical member (aliases resolved)
+    written: str         # the member as the code names it
+    obj: str | None      # root variable of the object, None if unknown
+    line: int
+    call: str            # the accessor or bit operation called
+    family: str
+
+
+def call_name(node: c_ast.FuncCall) -> str | None:
+    return node.name.name if isinstance(node.name, c_ast.ID) else None
+
+
+def call_args(node: c_ast.FuncCall) -> list:
+    return list(node.args.exprs) if node.args is not None else []
+
+
+def object_root(expr) -> str | None:
+    """The variable an expression designates an object through, if any."""
+    seen = 0
+    while expr is not None and seen < 32:
+        seen += 1
+        if isinstance(expr, c_ast.ID):
+            return expr.name
+        if isinstance(expr, c_ast.Cast):
+            expr = expr.expr
+        elif isinstance(expr, c_ast.UnaryOp):
+            if expr.op in ("&", "*", "++", "--", "p++", "p--"):
+                expr = expr.expr
+            else:
+                return None
+        elif isinstance(expr, c_ast.StructRef):
+            expr = expr.name
+        elif isinstance(expr, c_ast.ArrayRef):
+            expr = expr.name
+        elif isinstance(expr, c_ast.BinaryOp) and expr.op in ("+", "-"):
+            left = object_root(expr.left)
+            expr = expr.right if left is None else expr.left
+        elif isinstance(expr, c_ast.FuncCall):
+            # Conversions take the object first: page_folio(page),
+            # folio_flags(folio, 0), &policy(page, 1)->flags, MAP_NR(addr).
+            args = call_args(expr)
+            if not args:
+                return None
+            expr = args[0]
+        elif isinstance(expr, c_ast.TernaryOp):
+            return None
+        elif isinstance(expr, c_ast.ExprList) and expr.exprs:
+            expr = expr.exprs[-1]
+        else:
+            return None
+    return None
+
+
+def classify_call(node: c_ast.FuncCall, families: list[Family], bitops: Bitops) -> list[FlagOp]:
+    """What a call does to family flags (usually zero or one FlagOp)."""
+    name = call_name(node)
+    if name is None:
+        return []
+    line = node.coord.line if node.coord else 0
+    args = call_args(node)
+    out = []
+    op = bitops.by_name.get(name)
+    if op is not None and len(args) > max(bitops.bit_arg, bitops.word_arg):
+        bit = args[bitops.bit_arg]
+        if isinstance(bit, c_ast.ID):
+            for fam in families:
+                if fam.is_member(bit.name):
+                    out.append(FlagOp(op, fam.canonical(bit.name), bit.name,
+                                      object_root(args[bitops.word_arg]), line, name, fam.name))
+        return out
+    for fam in families:
+        acc = fam.accessors.get(name)
+        if acc is not None and acc.flag in fam.members:
+            obj = object_root(args[acc.arg]) if len(args) > acc.arg else None
+            out.append(FlagOp(acc.op, fam.canonical(acc.flag), acc.flag, obj, line, name, fam.name))
+    return out
+
+
+def mask_assignment(node: c_ast.Assignment, families: list[Family], masks: dict[str, set[str]]) -> list[FlagOp]:
+    """`page->flags &= ~MASK` clears the mask's members; `|= 1 << PG_x` sets."""
+    if node.op not in ("&=", "|="):
+        return []
+    target = node.lvalue
+    if not isinstance(target, c_ast.StructRef):
+        return []
+    obj = object_root(target)
+    line = node.coord.line if node.coord else 0
+    names = _idents(node.rvalue)
+    flags: set[tuple[str, str, str]] = set()
+    for fam in families:
+        for n in names:
+            if fam.is_member(n):
+                flags.add((fam.name, fam.canonical(n), n))
+            for m in masks.get(n, ()):
+                flags.add((fam.name, fam.canonical(m), m))
+    if node.op == "&=" and not (isinstance(node.rvalue, c_ast.UnaryOp) and node.rvalue.op == "~"):
+        return []
+    op = "clear" if node.op == "&=" else "set"
+    return [FlagOp(op, flag, written, obj, line, node.op, fam) for fam, flag, written in sorted(flags)]
+
+
+def _idents(node) -> set[str]:
+    out = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, c_ast.ID):
+            out.add(n.name)
+        elif n is not None:
+            stack.extend(child for _, child in n.children())
+    return out
+
+
+class ObjectMap:
+    """Groups a function's locals and parameters that designate one object.
+
+    Flow-insensitive and deliberately simple: `a = f(b)`, `a = b + k`,
+    `T *a = (T *)b` put a and b in one group; globals never join a group.
+    """
+
+    def __init__(self, funcdef: c_ast.FuncDef):
+        self.params: list[str] = _param_names(funcdef)
+        self.locals: set[str] = set(self.params)
+        self._parent: dict[str, str] = {}
+        for node in _walk(funcdef.body):
+            if isinstance(node, c_ast.Decl) and node.name:
+                self.locals.add(node.name)
+        for node in _walk(funcdef.body):
+            if isinstance(node, c_ast.Decl) and node.name and node.init is not None:
+                self._link(node.name, node.init)
+            elif isinstance(node, c_ast.Assignment) and node.op == "=":
+                left = node.lvalue.name if isinstance(node.lvalue, c_ast.ID) else None
+                if left:
+                    self._link(left, node.rvalue)
+
+    def _find(self, name: str) -> str:
+        while self._parent.get(name, name) != name:
+            name = self._parent[name]
+        return name
+
+    def _link(self, left: str, rhs) -> None:
+        if isinstance(rhs, c_ast.InitList):
+            return
+        if left not in self.locals:
+            return
+        for root in _roots_of(rhs):
+            if root in self.locals and root != left:
+                a, b = self._find(left), self._find(root)
+                if a != b:
+                    self._parent[a] = b
+
+    def group(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        return self._find(name) if name in self.locals else name
+
+    def param_index(self, group: str | None) -> int | None:
+        """The first parameter in an object's group, or None for locals/globals."""
+        if group is None:
+            return None
+        for i, p in enumerate(self.params):
+            if p and self._find(p) == group:
+                return i
+        return None
+
+
+def _roots_of(expr) -> list[str]:
+    """Object roots of an assignment's right side; both sides of `base + index`."""
+    if isinstance(expr, c_ast.BinaryOp) and expr.op in ("+", "-"):
+        return _roots_of(expr.left) + _roots_of(expr.right)
+    if isinstance(expr, c_ast.Cast):
+        return _roots_of(expr.expr)
+    root = object_root(expr)
+    return [root] if root else []
+
+
+def _param_names(funcdef: c_ast.FuncDef) -> list[str]:
+    decl = funcdef.decl.type
+    while isinstance(decl, c_ast.PtrDecl):
+        decl = decl.type
+    names = []
+    if isinstance(decl, c_ast.FuncDecl) and decl.args is not None:
+        for p in decl.args.params:
+            names.append(getattr(p, "name", None) or (p.name if isinstance(p, c_ast.ID) else ""))
+    # K&R definitions list the names in param_decls as well.
+    return names
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        yield n
+        stack.extend(child for _, child in n.children())

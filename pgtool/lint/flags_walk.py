@@ -1,0 +1,334 @@
+"""Path walk for `flag-not-cleared-at-release`, with per-function summaries.
+
+Per path, the walk keeps a token for each (flag, object group) the path has
+touched: "C" cleared, or ("S", file, line, function) set at that site. A key
+with no token holds whatever the caller passed in ("unknown"). At a release
+(a rules release function, or a call to a function whose summary releases an
+argument) each audited flag of the released object is looked at:
+- set on this path: a finding, with the setter;
+- unknown and the object is a parameter: the release passes up to the callers
+  (the summary records it; every call site is then checked the same way);
+- unknown and the object is a local/global: a root. Reported only for flags
+  audited strictly (introduced by the change under review), since nothing
+  says the flag could be set there.
+
+Summaries, computed callees first (cycles see a partial summary): which flags
+a function clears on every return path and sets on some, per parameter, and
+which parameters it releases with which flags possibly still set.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from pycparser import c_ast
+
+from pgtool.lint.cfg import CFG, Edge, ReturnSite, ScopeExit
+from pgtool.lint.flags_calls import FlagOp, ObjectMap, call_args, call_name, classify_call, mask_assignment
+from pgtool.lint.flags_family import Bitops, Family
+from pgtool.lint.paths import walk
+
+_WRAPPERS = {"likely", "unlikely", "__builtin_expect", "WARN_ON", "WARN_ON_ONCE", "VM_BUG_ON"}
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where something happens: the function, file, line, and the call."""
+    function: str
+    file: str
+    line: int
+    call: str = ""
+
+
+@dataclass
+class Summary:
+    clears: dict[int, set[str]] = field(default_factory=dict)          # param -> flags cleared on all returns
+    sets: dict[int, dict[str, Site]] = field(default_factory=dict)     # param -> flag -> a set site
+    releases: dict[int, dict[str, set[Site]]] = field(default_factory=dict)  # param -> flag -> release sites
+    release_family: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A release that an audited flag can reach still set (or, for strict flags, not cleared)."""
+    flag: str                  # canonical flag
+    family: str
+    release: Site              # the release call (innermost)
+    at: Site                   # the call in the function under analysis that reaches it
+    setters: tuple[Site, ...]  # set sites on the path (empty: root of a strict audit)
+    root: bool                 # reached with the flag unknown from a local/global object
+
+
+class FlagAnalysis:
+    """Walks every function once, callees first, and collects hits."""
+
+    def __init__(self, functions, families: list[Family], bitops: Bitops, cfg_of,
+                 audit: dict[str, set[str]] | None = None, strict: dict[str, set[str]] | None = None,
+                 budget: int = 20000):
+        self.functions = functions
+        self.families = families
+        self.fam_by_name = {f.name: f for f in families}
+        self.bitops = bitops
+        self.cfg_of = cfg_of
+        # family -> flags checked at release (must_clear plus audited), and the strict subset
+        self.audit = {f.name: set(f.must_clear) | set((audit or {}).get(f.name, ())) for f in families}
+        self.strict = {f.name: set((strict or {}).get(f.name, ())) for f in families}
+        self.budget = budget
+        self.masks: dict[str, set[str]] = {}
+        for f in families:
+            for name, members in f.masks.items():
+                self.masks.setdefault(name, set()).update(members)
+        self.by_name: dict[str, list] = {}
+        for fn in functions:
+            self.by_name.setdefault(fn.name, []).append(fn)
+        self.summaries: dict[tuple, Summary] = {}
+        self.hits: set[Hit] = set()
+        self.exhausted: list = []
+        self.callers: dict[str, int] = {}      # function name -> call sites seen in analysed code
+        self.ops: list[tuple[FlagOp, str, str]] = []   # every flag op seen: (op, function, file)
+
+    # -- driver ----------------------------------------------------------
+    def run(self) -> None:
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, 20000))
+        try:
+            self._state = {}
+            for fn in self.functions:
+                self._summarize(fn)
+        finally:
+            sys.setrecursionlimit(old)
+        self._roots()
+
+    def _key(self, fn) -> tuple:
+        return (fn.file, fn.name, fn.start_line)
+
+    def resolve(self, name: str, file: str):
+        cands = self.by_name.get(name)
+        if not cands:
+            return None
+        for c in cands:
+            if c.file == file:
+                return c
+        return cands[0]
+
+    def _summarize(self, fn) -> Summary:
+        key = self._key(fn)
+        if key in self.summaries:
+            return self.summaries[key]
+        if self._state.get(key) == "busy":
+            return Summary()
+        self._state[key] = "busy"
+        # Callees first, so their summaries are ready when the walk meets them.
+        for node in _calls(fn.ast.body):
+            name = call_name(node)
+            callee = self.resolve(name, fn.file) if name else None
+            if callee is not None and callee is not fn:
+                self._summarize(callee)
+        summary = _FunctionWalk(self, fn).run()
+        self.summaries[key] = summary
+        self._state[key] = "done"
+        return summary
+
+    def summary_of(self, name: str, file: str) -> Summary | None:
+        callee = self.resolve(name, file)
+        if callee is None:
+            return None
+        return self.summaries.get(self._key(callee))
+
+    def _roots(self) -> None:
+        """Strict flags whose release passes up to a function nobody here calls."""
+        for fn in self.functions:
+            summary = self.summaries.get(self._key(fn))
+            if summary is None or self.callers.get(fn.name):
+                continue
+            for param, flags in summary.releases.items():
+                fam = summary.release_family.get(param, "")
+                for flag, sites in flags.items():
+                    if flag not in self.strict.get(fam, ()):
+                        continue
+                    for site in sites:
+                        at = Site(fn.name, fn.file, site.line if site.function == fn.name else fn.start_line, site.call)
+                        self.hits.add(Hit(flag, fam, site, at, (), True))
+
+
+class _FunctionWalk:
+    def __init__(self, analysis: FlagAnalysis, fn):
+        self.a = analysis
+        self.fn = fn
+        self.objects = ObjectMap(fn.ast)
+        self.summary = Summary()
+        self.returns: list[frozenset] = []
+        self.complete = True
+
+    def run(self) -> Summary:
+        cfg: CFG = self.a.cfg_of(self.fn)
+        stats = walk(cfg, frozenset(), self, self.a.budget)
+        if stats.exhausted:
+            self.complete = False
+            self.a.exhausted.append(self.fn)
+        self._finish()
+        return self.summary
+
+    # -- Transfer protocol ------------------------------------------------
+    def item(self, state: frozenset, item, block: int):
+        if isinstance(item, ScopeExit):
+            return state
+        if isinstance(item, c_ast.Decl):
+            item = item.init
+            if item is None:
+                return state
+        for node in _post_order(item):
+            if isinstance(node, c_ast.FuncCall):
+                state = self._call(state, node)
+            elif isinstance(node, c_ast.Assignment):
+                for op in mask_assignment(node, self.a.families, self.a.masks):
+                    state = self._apply(state, op)
+        return state
+
+    def edge(self, state: frozenset, edge: Edge):
+        cond = edge.cond
+        if cond is None or edge.value is None:
+            return state
+        while isinstance(cond, c_ast.FuncCall) and call_name(cond) in _WRAPPERS and call_args(cond):
+            cond = call_args(cond)[0]
+        if not isinstance(cond, c_ast.FuncCall):
+            return state
+        for op in classify_call(cond, self.a.families, self.a.bitops):
+            if op.op != "test":
+                continue
+            key = (op.flag, self.objects.group(op.obj))
+            token = _get(state, key)
+            if edge.value and token == "C":
+                return None            # tested set right after a clear: infeasible
+            if not edge.value:
+                state = _put(state, key, "C")
+        return state
+
+    def at_return(self, state: frozenset, site: ReturnSite) -> None:
+        self.returns.append(state)
+
+    # -- effects ----------------------------------------------------------
+    def _apply(self, state: frozenset, op: FlagOp) -> frozenset:
+        self.a.ops.append((op, self.fn.name, self.fn.file))
+        key = (op.flag, self.objects.group(op.obj))
+        if op.op in ("set", "test_and_set"):
+            return _put(state, key, ("S", self.fn.file, op.line, self.fn.name))
+        if op.op in ("clear", "test_and_clear"):
+            return _put(state, key, "C")
+        return state
+
+    def _call(self, state: frozenset, node: c_ast.FuncCall) -> frozenset:
+        ops = classify_call(node, self.a.families, self.a.bitops)
+        for op in ops:
+            state = self._apply(state, op)
+        if ops:
+            return state
+        name = call_name(node)
+        if name is None:
+            return state
+        line = node.coord.line if node.coord else 0
+        args = call_args(node)
+        self.a.callers[name] = self.a.callers.get(name, 0) + 1
+        # A release function of a family named in the rules.
+        for fam in self.a.families:
+            rel = fam.releases.get(name)
+            if rel is not None and len(args) > rel.arg:
+                site = Site(self.fn.name, self.fn.file, line, name)
+                group = self.objects.group(_root(args[rel.arg]))
+                flags = {f: {site} for f in self.a.audit[fam.name]}
+                self._release(state, group, fam.name, flags, site)
+        summary = self.a.summary_of(name, self.fn.file)
+        if summary is None:
+            return state
+        for i, arg in enumerate(args):
+            group = self.objects.group(_root(arg))
+            if group is None:
+                continue
+            if i in summary.releases:
+                at = Site(self.fn.name, self.fn.file, line, name)
+                self._release(state, group, summary.release_family.get(i, ""), summary.releases[i], at)
+            for flag in summary.clears.get(i, ()):
+                state = _put(state, (flag, group), "C")
+            for flag, site in summary.sets.get(i, {}).items():
+                state = _put(state, (flag, group), ("S", site.file, site.line, site.function))
+        return state
+
+    def _release(self, state, group, family: str, flags: dict[str, set[Site]], at: Site) -> None:
+        param = self.objects.param_index(group)
+        for flag, sites in flags.items():
+            token = _get(state, (flag, group))
+            if token == "C":
+                continue
+            if token is not None:           # set on this path
+                setter = Site(token[3], token[1], token[2])
+                for site in sites:
+                    self.a.hits.add(Hit(flag, family, site, at, (setter,), False))
+            elif param is not None:
+                rel = self.summary.releases.setdefault(param, {})
+                rel.setdefault(flag, set()).update(sites)
+                self.summary.release_family[param] = family
+            elif flag in self.a.strict.get(family, ()):
+                for site in sites:
+                    self.a.hits.add(Hit(flag, family, site, at, (), True))
+
+    def _finish(self) -> None:
+        if not self.complete or not self.returns:
+            return
+        for i, p in enumerate(self.objects.params):
+            if not p:
+                continue
+            group = self.objects.group(p)
+            flags = {k[0] for state in self.returns for k, _ in state if k[1] == group}
+            for flag in flags:
+                tokens = [_get(state, (flag, group)) for state in self.returns]
+                if all(t == "C" for t in tokens):
+                    self.summary.clears.setdefault(i, set()).add(flag)
+                for t in tokens:
+                    if isinstance(t, tuple):
+                        self.summary.sets.setdefault(i, {})[flag] = Site(t[3], t[1], t[2])
+                        break
+
+
+def _get(state: frozenset, key):
+    for k, v in state:
+        if k == key:
+            return v
+    return None
+
+
+def _put(state: frozenset, key, value) -> frozenset:
+    return frozenset({(k, v) for k, v in state if k != key} | {(key, value)})
+
+
+def _root(expr):
+    from pgtool.lint.flags_calls import object_root
+    return object_root(expr)
+
+
+def _post_order(node):
+    """Calls and assignments of an expression in evaluation order (arguments first)."""
+    out = []
+    stack = [(node, False)]
+    while stack:
+        n, done = stack.pop()
+        if n is None:
+            continue
+        if done:
+            out.append(n)
+            continue
+        stack.append((n, True))
+        for _, child in reversed(list(n.children())):
+            stack.append((child, False))
+    return [n for n in out if isinstance(n, (c_ast.FuncCall, c_ast.Assignment))]
+
+
+def _calls(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n is None:
+            continue
+        if isinstance(n, c_ast.FuncCall):
+            yield n
+        stack.extend(child for _, child in n.children())
