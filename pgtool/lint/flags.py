@@ -107,8 +107,8 @@ def bit_collisions(fam: Family) -> list[Finding]:
     members = sorted(fam.members.values(), key=lambda m: (m.file, m.line))
     by_bit: dict[int, list] = defaultdict(list)
     for m in members:
-        if m.bit is None:
-            continue
+        if m.bit is None or m.alias_of:
+            continue        # an alias shares its target's bit on purpose
         if m.bit >= fam.word_bits or m.bit < 0:
             out.append(Finding("flag-bit-collision", "warning", m.file, m.line, 1, "",
                                f"{m.name} is bit {m.bit}, outside the {fam.word_bits}-bit {fam.name} flags word",
@@ -248,5 +248,5 @@ def _changed_lines(patch_text: str):
         if line.startswith(("--- ", "+++ ", "diff ", "Index:", "===")):
             in_hunk = False
             continue
-        if in_hunk and line[:1] in "+-":
+        if in_hunk and line[:1] in ("+", "-"):
             yield line[0], line[1:]
