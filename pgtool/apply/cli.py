@@ -1,0 +1,49 @@
+"""`pgtool apply`: the thin click layer over pgtool.apply.engine."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pgtool.apply import engine, report
+from pgtool.tree import default_tree
+
+
+@click.command("apply")
+@click.argument("patches", nargs=-1, required=True)
+@click.option("--tree", "tree", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Tree to patch (default: linux-src/ or $PGTOOL_TREE).")
+@click.option("-p", "--strip", type=click.IntRange(0, 64), default=None,
+              help="Strip N leading path components (default: probed from the tree).")
+@click.option("-F", "--fuzz", type=click.IntRange(0, 8), default=0, show_default=True,
+              help="Outer context lines a hunk may ignore.")
+@click.option("-R", "--reverse", is_flag=True, help="Apply in reverse.")
+@click.option("--check", is_flag=True, help="Only check that the patch applies; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Same as --check.")
+@click.option("--reject", is_flag=True, help="Apply what applies; write failed hunks to .rej files.")
+@click.option("--commit", is_flag=True, help="Commit each patch with its mail's author, date and subject.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--emit-fixed", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the repaired, clean patch (accepted by git apply) to FILE.")
+@click.pass_context
+def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, commit, as_json, emit_fixed):
+    """Apply PATCH... (diffs, mails, mboxes; '-' for stdin), mail damage included.
+
+    Exit 0 applied, 1 did not apply (nothing written), 2 bad input.
+    """
+    opts = engine.Options(strip=strip, fuzz=fuzz, reverse=reverse, check=check or dry_run, reject=reject,
+                          commit=commit)
+    progress = None if as_json else (lambda m: click.echo(m, err=True)) if len(patches) > 1 else None
+    result = engine.apply_patches(list(patches), tree or default_tree(), opts, progress=progress)
+    if emit_fixed is not None:
+        emit_fixed.write_text("".join(p.fixed_text for p in result.patches), encoding="utf-8",
+                              errors="surrogateescape")
+    if as_json:
+        click.echo(report.to_json(result))
+    else:
+        for line in report.text_lines(result, opts.check):
+            click.echo(line, err=line.startswith("error:"))
+    sys.stdout.flush()
+    ctx.exit(result.exit_code)

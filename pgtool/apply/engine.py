@@ -1,0 +1,441 @@
+"""The apply pipeline: input -> repaired clean patch -> unidiff -> atomic write.
+
+`apply_patches()` is the library entry point (`pgtool push` calls it);
+`fixed_patch()` returns the repaired, clean patch text alone.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pgtool.apply import mail, model, paths, repair, writer
+from pgtool.apply.indent import reindent_block
+from pgtool.apply.match import Ambiguous, FileText, Level, Placement, locate
+from pgtool.errors import UserError
+
+
+@dataclass
+class Options:
+    strip: int | None = None     # -p; None probes the tree
+    fuzz: int = 0
+    reverse: bool = False        # -R
+    check: bool = False          # --check / --dry-run: write nothing
+    reject: bool = False         # write .rej files for failed hunks, apply the rest
+    commit: bool = False         # one git commit per patch
+    whitespace: bool = True      # allow the whitespace-insensitive level
+
+
+@dataclass
+class HunkResult:
+    number: int
+    status: str                  # applied | failed | ambiguous | reversed
+    stated: int                  # line the header names
+    line: int | None = None      # line where it applies (1-based)
+    level: str = ""              # exact | offset | whitespace | fuzz
+    offset: int = 0
+    fuzz: int = 0
+    patch_line: int = 0
+
+
+@dataclass
+class FileResult:
+    path: str
+    old_path: str | None
+    op: str                      # modify | create | delete | rename | copy
+    hunks: list[HunkResult] = field(default_factory=list)
+    reject_file: str | None = None
+
+
+@dataclass
+class PatchResult:
+    source: str
+    subject: str
+    author: str | None
+    status: str                  # applied | checked | failed | already-applied
+    files: list[FileResult] = field(default_factory=list)
+    repairs: list[repair.Repair] = field(default_factory=list)
+    fixed_text: str = ""
+    commit: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class ApplyResult:
+    patches: list[PatchResult]
+    written: bool
+    recovered: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if all(p.status in ("applied", "checked") for p in self.patches) else 1
+
+
+class _Overlay:
+    """File contents as earlier patches of this run left them (nothing on disk yet)."""
+
+    def __init__(self, tree: Path):
+        self.tree = tree
+        self.files: dict[str, list[str] | None] = {}
+        self.modes: dict[str, int] = {}
+
+    def lines(self, rel: str) -> list[str] | None:
+        if rel in self.files:
+            return self.files[rel]
+        path = self.tree / rel
+        if not path.is_file():
+            return None
+        data = path.read_bytes().decode("utf-8", errors="surrogateescape")
+        return data.splitlines(keepends=True) if "\r" not in data else _split_lf(data)
+
+    def exists(self, rel: str) -> bool:
+        return self.lines(rel) is not None
+
+
+def _split_lf(data: str) -> list[str]:
+    out = data.split("\n")
+    last = out.pop()
+    lines = [x + "\n" for x in out]
+    if last:
+        lines.append(last)
+    return lines
+
+
+def read_input(source: str) -> bytes:
+    import sys
+    if source == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(source).read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read patch: {exc.strerror}", path=source) from None
+
+
+def _reverse(f: repair.RawFile) -> None:
+    swap = {"+": "-", "-": "+", " ": " "}
+    n = f.names
+    f.names = paths.FileNames(n.new, n.old, n.index, n.lineno)
+    m = dict(f.meta)
+    for a, b in (("new file mode", "deleted file mode"), ("rename from", "rename to"), ("old mode", "new mode")):
+        va, vb = m.pop(a, None), m.pop(b, None)
+        if va is not None:
+            m[b] = va
+        if vb is not None:
+            m[a] = vb
+    f.meta = m
+    for h in f.hunks:
+        h.old_start, h.new_start, h.old_len, h.new_len = h.new_start, h.old_start, h.new_len, h.old_len
+        for r in h.readings:
+            r.lines = [(swap[k], t) for k, t in r.lines]
+
+
+def _dirty(tree: Path, rels: list[str]) -> set[str]:
+    """Files with uncommitted changes (or untracked) in a git tree."""
+    if not (tree / ".git").exists() or not rels:
+        return set()
+    out: set[str] = set()
+    for i in range(0, len(rels), 400):
+        proc = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "-z", "--untracked-files=all",
+                               "--", *rels[i:i + 400]], capture_output=True)
+        if proc.returncode:
+            return set()
+        for entry in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if len(entry) > 3:
+                out.add(entry[3:])
+    return out
+
+
+def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, opts: Options):
+    """(reading, placement) for the first reading found in the file; else a failure kind."""
+    ambiguous = None
+    stated = hunk.old_start - 1 if hunk.old_len else hunk.old_start
+    for reading in hunk.readings:
+        pre = reading.pre
+        st = stated if pre or not hunk.old_len else hunk.old_start
+        got = locate(text, pre, reading.kinds, st, st + expected_shift, lo=lo,
+                     whitespace=opts.whitespace, fuzz=opts.fuzz)
+        if isinstance(got, Placement):
+            return reading, got
+        if isinstance(got, Ambiguous) and ambiguous is None:
+            ambiguous = got
+    if ambiguous is not None:
+        return None, "ambiguous"
+    best = hunk.readings[0]
+    if best.post:
+        back = locate(text, best.post, [k for k, _ in best.lines if k != "-"], stated, stated + expected_shift,
+                      whitespace=opts.whitespace)
+        if isinstance(back, Placement):
+            return None, "reversed"
+    return None, "failed"
+
+
+def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], damaged: bool):
+    """The hunk rebuilt from the file: its real context, re-indented additions."""
+    body = reading.lines
+    # fuzz drops outer context: those lines stay out of the clean hunk
+    pre_idx = [i for i, (k, _) in enumerate(body) if k != "+"]
+    drop = set(pre_idx[:pl.trim_head]) | set(pre_idx[len(pre_idx) - pl.trim_tail:])
+    body = [x for i, x in enumerate(body) if i not in drop]
+    out: list[tuple[str, str]] = []
+    pos = pl.pos
+    reindent = damaged or pl.level >= Level.WHITESPACE
+    i = 0
+    post: list[str] = []
+    while i < len(body):
+        kind, text = body[i]
+        if kind != "+":
+            out.append((kind, lines[pos]))
+            if kind == " ":
+                post.append(lines[pos])
+            pos += 1
+            i += 1
+            continue
+        j = i
+        while j < len(body) and body[j][0] == "+":
+            j += 1
+        added = [t for _, t in body[i:j]]
+        if reindent:
+            # removed lines of the same change block, before and after the run
+            before = [t for k, t in out[::-1]]
+            removed_before = []
+            for k, t in out[::-1]:
+                if k != "-":
+                    break
+                removed_before.append(t)
+            removed_after = []
+            q, qpos = j, pos
+            while q < len(body) and body[q][0] == "-":
+                removed_after.append(lines[qpos])
+                q += 1
+                qpos += 1
+            del before
+            prev = lines[max(0, pl.pos - 60):pl.pos] + post
+            added = reindent_block(added, removed_before[::-1] + removed_after, prev)
+        for t in added:
+            out.append(("+", t))
+            post.append(t)
+        i = j
+    return model.CleanHunk(pl.pos + 1 if any(k != "+" for k, _ in out) else pl.pos, out, hunk.section)
+
+
+def _op(f: repair.RawFile, old: str | None, new: str | None) -> str:
+    if old is None:
+        return "create"
+    if new is None:
+        return "delete"
+    if old != new:
+        return "copy" if "copy from" in f.meta else "rename"
+    return "modify"
+
+
+def _prepare(msg: mail.PatchMessage, tree: Path, opts: Options, overlay: _Overlay, dirty: set[str] | None):
+    """Parse, resolve and place one message; returns (PatchResult, clean files)."""
+    raw_files = repair.parse(msg.diff_text, msg.source, msg.first_line)
+    for f in raw_files:
+        f.names = repair.squash_names(f.names)
+        if opts.reverse:
+            _reverse(f)
+    level = opts.strip if opts.strip is not None else paths.probe_strip([f.names for f in raw_files], tree)
+    result = PatchResult(msg.source, msg.subject, msg.author, "applied")
+    cleans: list[model.CleanFile] = []
+    resolved = []
+    for f in raw_files:  # every path is checked before anything is read or written
+        if f.binary:
+            raise UserError("binary patches are not supported (apply them with git apply)",
+                            path=msg.source, line=f.lineno)
+        creating = f.names.old in (None, paths.DEV_NULL) or "new file mode" in f.meta
+        deleting = f.names.new == paths.DEV_NULL or "deleted file mode" in f.meta
+        explicit = opts.strip is not None
+        if creating:
+            old, new = None, paths.resolve(f.names, tree, level, source=msg.source, creating=True,
+                                           explicit=explicit)
+        elif f.git and ("rename from" in f.meta or "copy from" in f.meta):
+            n = f.names
+            old = paths.resolve(paths.FileNames(n.old, n.old, None, n.lineno), tree, level,
+                                source=msg.source, creating=False, explicit=explicit)
+            new = paths.resolve(paths.FileNames(n.new, n.new, None, n.lineno), tree, level,
+                                source=msg.source, creating=True, explicit=explicit)
+        else:
+            old = paths.resolve(f.names, tree, level, source=msg.source, creating=False, explicit=explicit)
+            new = None if deleting else old
+        if deleting and old is None:
+            raise UserError("deletion of an unnamed file", path=msg.source, line=f.lineno)
+        resolved.append((f, old, new))
+    any_damage = any(h.damaged for f in raw_files for h in f.hunks)
+    for f, old, new in resolved:
+        fr = FileResult(new or old or "", old, _op(f, old, new))
+        result.files.append(fr)
+        result.repairs.extend(f.notes)
+        content = overlay.lines(old) if old else []
+        if old and content is None:
+            raise UserError(f"can't find file to patch: '{old}'", path=msg.source, line=f.lineno)
+        if new and not old and overlay.exists(new):
+            content_new = overlay.lines(new) or []
+            fr.hunks = [HunkResult(h.number, "reversed" if _is_post(h, content_new) else "failed",
+                                   h.old_start, patch_line=h.lineno) for h in f.hunks] or \
+                [HunkResult(0, "failed", 0)]
+            result.error = f"{new}: already exists"
+            continue
+        text = FileText(content or [])
+        shift, lo = 0, 0
+        clean_hunks = []
+        strict = dirty is not None and old in dirty
+        for h in f.hunks:
+            reading, got = _place(h, text, shift, lo, opts)
+            hr = HunkResult(h.number, "applied", h.old_start, patch_line=h.lineno)
+            fr.hunks.append(hr)
+            if reading is None:
+                hr.status = got
+                continue
+            pl = got
+            if strict and (pl.level >= Level.WHITESPACE or h.damaged):
+                hr.status = "failed"
+                result.error = (f"{old} has uncommitted changes and the patch does not apply cleanly "
+                                f"on top of them")
+                continue
+            result.repairs.extend(reading.notes)
+            hr.line = pl.pos + 1 - pl.trim_head if reading.pre else pl.pos
+            hr.level = pl.level.name.lower()
+            hr.offset = pl.offset
+            hr.fuzz = pl.fuzz
+            shift = pl.offset
+            lo = pl.pos + len(reading.pre) - pl.trim_head - pl.trim_tail
+            clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, h.damaged or any_damage))
+        mode = f.meta.get("new mode") or f.meta.get("new file mode")
+        cleans.append(model.CleanFile(old, new, clean_hunks, f.meta.get("old mode"), mode, fr.op == "copy"))
+    statuses = [hr.status for fr in result.files for hr in fr.hunks]
+    if statuses and all(s == "reversed" for s in statuses):
+        result.status = "already-applied"
+    elif any(s != "applied" for s in statuses) or result.error:
+        result.status = "failed"
+    return result, cleans, raw_files
+
+
+def _is_post(h: repair.RawHunk, content: list[str]) -> bool:
+    post = h.readings[0].post
+    got = locate(FileText(content), post, [" "] * len(post), 0, 0, whitespace=True)
+    return isinstance(got, Placement)
+
+
+def _rejects(result: PatchResult, raw_files, overlay_writes: dict) -> None:
+    for fr, f in zip(result.files, raw_files):
+        failed = [h for h, hr in zip(f.hunks, fr.hunks) if hr.status != "applied"]
+        if not failed:
+            continue
+        rej = fr.path + ".rej"
+        text = [f"--- {fr.old_path or '/dev/null'}\n", f"+++ {fr.path}\n"]
+        for h in failed:
+            r = h.readings[0]
+            text.append(f"@@ -{h.old_start},{len(r.pre)} +{h.new_start},{len(r.post)} @@\n")
+            text.extend(k + (t if t.endswith("\n") else t + "\n") for k, t in r.lines)
+        overlay_writes[rej] = "".join(text)
+        fr.reject_file = rej
+
+
+def apply_patches(sources: list[str], tree: Path, options: Options | None = None,
+                  progress=None) -> ApplyResult:
+    """Apply every patch of `sources` (files, '-' for stdin) to `tree`, atomically.
+
+    Without --commit, all patches are written together or not at all; with it,
+    each patch is written and committed in turn, stopping at the first failure.
+    """
+    opts = options or Options()
+    tree = Path(tree)
+    if not tree.is_dir():
+        raise UserError("tree not found", path=str(tree))
+    recovered = None if opts.check else writer.recover(tree)
+    messages = []
+    for src in sources:
+        messages.extend(mail.read_messages(read_input(src), src))
+    overlay = _Overlay(tree)
+    results: list[PatchResult] = []
+    pending: dict[str, list[str] | None] = {}
+    rejects: dict[str, str] = {}
+    modes: dict[str, int] = {}
+    written = False
+    for idx, msg in enumerate(messages):
+        if progress:
+            progress(f"[{idx + 1}/{len(messages)}] {msg.subject or msg.source}")
+        result, cleans, raw_files = _prepare(msg, tree, opts, overlay, None)
+        if (tree / ".git").exists() and not opts.check:
+            touched = [c.old_path for c in cleans if c.old_path]
+            dirty = _dirty(tree, touched)
+            if dirty:
+                result, cleans, raw_files = _prepare(msg, tree, opts, overlay, dirty)
+        results.append(result)
+        if result.status == "failed" and opts.reject and not result.error:
+            _rejects(result, raw_files, rejects)
+            cleans = [c for c, fr in zip(cleans, result.files) if fr.hunks or c.old_path != c.new_path]
+        elif result.status != "applied":
+            break
+        result.fixed_text = model.render(cleans)
+        changes = model.load(result.fixed_text)
+        for ch in changes:
+            src = overlay.lines(ch.old_path) if ch.old_path else []
+            new_lines = model.apply_change(src or [], ch, ch.new_path or ch.old_path or "")
+            if ch.old_path and ch.old_path != ch.new_path and not ch.copy:
+                overlay.files[ch.old_path] = None
+                pending[ch.old_path] = None
+            if ch.new_path:
+                overlay.files[ch.new_path] = new_lines
+                pending[ch.new_path] = new_lines
+                if ch.new_mode:
+                    modes[ch.new_path] = int(ch.new_mode[-3:], 8)
+            elif ch.old_path:
+                overlay.files[ch.old_path] = None
+                pending[ch.old_path] = None
+        if opts.check:
+            result.status = "checked" if result.status == "applied" else result.status
+        elif opts.commit:
+            _write(tree, pending, rejects, modes)
+            written = True
+            result.commit = _git_commit(tree, msg, list(pending))
+            pending, rejects = {}, {}
+    ok = all(r.status in ("applied", "checked") for r in results) and len(results) == len(messages)
+    if not opts.check and not opts.commit and (ok or (opts.reject and results)) and (pending or rejects):
+        if all(r.status in ("applied", "failed") for r in results):
+            _write(tree, pending, rejects, modes)
+            written = True
+    return ApplyResult(results, written, recovered)
+
+
+def _write(tree: Path, pending: dict, rejects: dict, modes: dict) -> None:
+    writes = []
+    for rel, lines in pending.items():
+        content = None if lines is None else "".join(lines).encode("utf-8", "surrogateescape")
+        writes.append(writer.FileWrite(rel, content, modes.get(rel)))
+    for rel, text in rejects.items():
+        writes.append(writer.FileWrite(rel, text.encode("utf-8", "surrogateescape")))
+    writer.commit(tree, writes)
+
+
+def _git_commit(tree: Path, msg: mail.PatchMessage, rels: list[str]) -> str:
+    import git  # gitpython: loaded only for --commit
+
+    repo = git.Repo(tree)
+    repo.git.add("-A", "--", *rels)
+    message = msg.subject or "pgtool apply"
+    if msg.body_prose:
+        message += "\n\n" + msg.body_prose
+    env = {}
+    if msg.author:
+        env["GIT_AUTHOR_NAME"] = msg.author
+        env["GIT_AUTHOR_EMAIL"] = msg.email or ""
+    if msg.date:
+        env["GIT_AUTHOR_DATE"] = msg.date
+    reader = repo.config_reader()
+    if not reader.has_option("user", "email"):
+        env.setdefault("GIT_COMMITTER_NAME", msg.author or "pgtool")
+        env.setdefault("GIT_COMMITTER_EMAIL", msg.email or "pgtool@localhost")
+    with repo.git.custom_environment(**env):
+        repo.git.commit("-q", "--no-verify", "-m", message)
+    return repo.head.commit.hexsha
+
+
+def fixed_patch(sources: list[str], tree: Path, options: Options | None = None) -> str:
+    """The repaired clean patch text (what `--emit-fixed` writes); writes nothing."""
+    opts = options or Options()
+    opts = Options(**{**opts.__dict__, "check": True, "commit": False, "reject": False})
+    result = apply_patches(sources, tree, opts)
+    return "".join(p.fixed_text for p in result.patches)

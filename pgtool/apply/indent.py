@@ -1,0 +1,266 @@
+"""Re-infer the whitespace of added lines that an archive stripped.
+
+Evidence, strongest first: a removed line the added one restates (its bytes,
+or its indentation and inner spacing when only a token changed); then kernel
+style from the code above: one tab per brace level, a statement's
+continuation aligned under its open parenthesis, the body of a brace-less
+`if`/`for` one tab deeper, labels and preprocessor lines in column 0, and
+tab alignment copied from the neighbouring `#define`-like line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from pgtool.apply.match import squeeze
+
+TAB = "\t"
+_LABEL = re.compile(r"^[A-Za-z_]\w*:\s*(/\*.*)?$")
+_CONTROL = re.compile(r"^(\}\s*)?(if|for|while|switch|else\s+if)\b")
+_BARE = re.compile(r"^(\}\s*)?(else|do)$")
+_CONT_END = (",", "&&", "||", "+", "-", "*", "/", "?", "=", "|", "&", "(", "<", ">", "%", "^")
+
+
+def lead(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _width(text: str) -> int:
+    col = 0
+    for ch in text:
+        col = (col // 8 + 1) * 8 if ch == "\t" else col + 1
+    return col
+
+
+def _to_col(col: int) -> str:
+    return TAB * (col // 8) + " " * (col % 8)
+
+
+def _code(line: str) -> str:
+    """A line without comments and string literals, for brace and paren counting."""
+    line = re.sub(r'"(\\.|[^"\\])*"|\'(\\.|[^\'\\])*\'', '""', line)
+    line = re.sub(r"/\*.*?\*/", "", line)
+    return line.split("//", 1)[0]
+
+
+def _skip(line: str) -> bool:
+    s = line.strip()
+    return not s or s.startswith("#") or bool(_LABEL.match(s)) and not s.startswith("default")
+
+
+def _opener_indent(prev: list[str]) -> str:
+    depth = 0
+    for line in reversed(prev):
+        if line.lstrip().startswith("#"):
+            continue
+        for ch in reversed(_code(line)):
+            if ch == "}":
+                depth += 1
+            elif ch == "{":
+                if depth == 0:
+                    return lead(line)
+                depth -= 1
+    return ""
+
+
+def _terminated(line: str) -> bool:
+    s = _code(line).strip()
+    return (not s or s.endswith((";", "{", "}", "*/")) or line.lstrip().startswith("#")
+            or bool(_LABEL.match(s)) or s.startswith(("case ", "default")) and s.endswith(":"))
+
+
+def _statement_start(prev: list[str], p: int) -> int:
+    k = p
+    while k > 0 and not _terminated(prev[k - 1]) and not _skip(prev[k - 1]) and k > p - 12:
+        if prev[k - 1].strip().startswith(("*", "/*")):
+            break
+        k -= 1
+    return k
+
+
+def _comment_start(prev: list[str], p: int) -> int | None:
+    for k in range(p, max(-1, p - 60), -1):
+        if "/*" in prev[k]:
+            return k
+    return None
+
+
+def _open_paren_col(lines: list[str]) -> int | None:
+    """Visual column just after the innermost unclosed '(' of a statement."""
+    stack: list[int] = []
+    for line in lines:
+        text = line.rstrip("\n")
+        code = _code(text)
+        # columns are taken on the real line; _code keeps prefixes aligned until a literal
+        for idx, ch in enumerate(code):
+            if ch == "(":
+                stack.append(_width(text[:idx]) + 1)
+            elif ch == ")" and stack:
+                stack.pop()
+    return stack[-1] if stack else None
+
+
+def infer_indent(code: str, prev: list[str]) -> str:
+    """Indentation for `code` (already stripped) placed after the lines `prev`."""
+    if code.startswith("#") or (_LABEL.match(code) and not code.startswith("default")):
+        return ""
+    last = len(prev) - 1
+    while last >= 0 and not prev[last].strip():
+        last -= 1
+    if last >= 0 and prev[last].rstrip().endswith("\\"):
+        return _macro_continuation_indent(prev, last)
+    p = len(prev) - 1
+    while p >= 0 and _skip(prev[p]):
+        p -= 1
+    if p < 0:
+        return ""
+    P = prev[p]
+    ps = _code(P).strip()
+    if P.strip().startswith("*") or (P.strip().startswith("/*") and "*/" not in P):
+        c = _comment_start(prev, p)
+        if c is not None and "*/" not in P:
+            return lead(prev[c]) + (" " if code.startswith("*") else "")
+        if c is not None:
+            p, P = c, prev[c]
+            ps = _code(P).strip()
+    if code.startswith("}"):
+        return _opener_indent(prev)
+    if code.startswith(("case ", "default:", "default :")):
+        return _opener_indent(prev)
+    if ps.endswith("{"):
+        return lead(P) + TAB
+    start = _statement_start(prev, p)
+    col = _open_paren_col(prev[start:p + 1])
+    if col is not None:
+        return _to_col(col)
+    first = prev[start].strip()
+    if ps.endswith(_CONT_END) and not ps.endswith(("++", "--")):
+        return lead(prev[start]) + TAB
+    if (ps.endswith(")") and _CONTROL.match(first)) or _BARE.match(ps):
+        # kernel style puts '{' on the control line; a lone '{' stays at its level
+        return lead(prev[start]) + ("" if code.startswith("{") else TAB)
+    if ps.endswith(":") and first.startswith(("case ", "default")):
+        return lead(prev[start]) + TAB
+    # A complete statement: the next one starts where it started, unless it
+    # was the single body of a brace-less control statement.
+    q = start - 1
+    while q >= 0 and _skip(prev[q]):
+        q -= 1
+    if q >= 0:
+        qs = _code(prev[q]).strip()
+        qstart = _statement_start(prev, q)
+        if (qs.endswith(")") and _CONTROL.match(prev[qstart].strip())) or _BARE.match(qs):
+            if ps.endswith(";"):
+                return lead(prev[qstart])
+    return lead(prev[start])
+
+
+def _macro_continuation_indent(prev: list[str], last: int) -> str:
+    """A #define continuation line: indent like the nearest earlier continuation."""
+    for k in range(last, 0, -1):
+        if prev[k - 1].rstrip().endswith("\\") and prev[k].strip():
+            return lead(prev[k])
+    return TAB
+
+
+def _gaps(text: str) -> tuple[list[str], list[str]]:
+    parts = re.split(r"([ \t]+)", text)
+    return parts[0::2], parts[1::2]
+
+
+def transfer_spacing(code: str, partner: str) -> str:
+    """Give `code` the inner spacing of `partner` wherever their tokens agree."""
+    toks, gaps = _gaps(code)
+    ptoks, pgaps = _gaps(partner.strip())
+    if len(toks) < 2 or len(ptoks) < 2:
+        return code
+    sm = difflib.SequenceMatcher(a=toks, b=ptoks, autojunk=False)
+    mapping: dict[int, int] = {}
+    for tag, i1, i2, j1, _j2 in sm.get_opcodes():
+        if tag in ("equal", "replace"):
+            for d in range(min(i2 - i1, (_j2 - j1))):
+                mapping[i1 + d] = j1 + d
+    out = [toks[0]]
+    for i, gap in enumerate(gaps):
+        a, b = mapping.get(i), mapping.get(i + 1)
+        if a is not None and b == a + 1 and a < len(pgaps):
+            gap = pgaps[a]
+        out.append(gap)
+        out.append(toks[i + 1])
+    return "".join(out)
+
+
+def align_like(line: str, prev: list[str]) -> str:
+    """Tab-align the second gap of `#define X  value`-like lines as the line above does."""
+    toks, gaps = _gaps(line.lstrip(" \t"))
+    if len(toks) < 3 or not line.lstrip().startswith("#"):
+        return line
+    for other in reversed(prev[-4:]):
+        otoks, ogaps = _gaps(other.rstrip("\n").lstrip(" \t"))
+        if len(otoks) < 3 or otoks[0] != toks[0] or ("\t" not in ogaps[1] and len(ogaps[1]) < 2):
+            continue
+        olead = lead(other)
+        target = _width(olead + otoks[0] + ogaps[0] + otoks[1] + ogaps[1])
+        head = lead(line) + toks[0] + gaps[0] + toks[1]
+        col = _width(head)
+        if col >= target:
+            return line
+        fill = ""
+        while col < target:
+            fill += TAB
+            col = (col // 8 + 1) * 8
+        return head + fill + "".join(t + g for t, g in zip(toks[2:], gaps[2:] + [""]))
+    return line
+
+
+def reindent_block(added: list[str], removed: list[str], prev: list[str]) -> list[str]:
+    """New texts for one run of added lines (with their line ends)."""
+    out: list[str] = []
+    used: set[int] = set()
+    removed_sq = [squeeze(r) for r in removed]
+    for idx, line in enumerate(added):
+        eol = "\n" if line.endswith("\n") else ""
+        code = line.strip(" \t\n")
+        if not code:
+            out.append(eol)
+            continue
+        sq = squeeze(code)
+        same = next((k for k, r in enumerate(removed_sq) if r == sq and k not in used), None)
+        if same is not None:
+            used.add(same)
+            out.append(removed[same].rstrip("\n") + eol)
+            continue
+        partner = _partner(sq, removed, removed_sq, idx, used)
+        if partner is not None and _open_structure(out):
+            partner = None  # an added control/continuation line above decides the depth
+        if partner is not None:
+            text = lead(partner) + transfer_spacing(code, partner)
+        else:
+            text = infer_indent(code, prev + out)
+            text = align_like(text + code, prev + out)
+        out.append(text + eol)
+    return out
+
+
+def _open_structure(out: list[str]) -> bool:
+    for line in reversed(out):
+        if line.strip():
+            return not _terminated(line)
+    return False
+
+
+def _partner(sq: str, removed: list[str], removed_sq: list[str], idx: int, used: set[int]) -> str | None:
+    """The removed line this added line most likely rewrites, if any."""
+    best, best_ratio = None, 0.0
+    for k, r in enumerate(removed_sq):
+        if k in used or not r:
+            continue
+        ratio = difflib.SequenceMatcher(a=sq, b=r, autojunk=False).ratio()
+        if k == idx:
+            ratio += 0.1  # same position in the block: the usual one-line rewrite
+        if ratio > best_ratio:
+            best, best_ratio = k, ratio
+    if best is None or best_ratio < 0.7:
+        return None
+    return removed[best]

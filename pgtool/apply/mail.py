@@ -1,0 +1,183 @@
+"""Patch input -> PatchMessage: a plain diff, one mail, an mbox, or an archived page.
+
+Mail is decoded with the stdlib `email` package (MIME, quoted-printable,
+base64); like git mailinfo, `[PATCH n/m]` is stripped from the subject and the
+diff stops at the signature (`-- `). Archive pages without headers (the seed
+mail) give their subject, author and date from the lines above the diff.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+import re
+from dataclasses import dataclass
+
+from pgtool.errors import UserError
+
+_MBOX_FROM = re.compile(r"^From \S+ .*\d\d:\d\d")
+_HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")
+_SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw)\s*:\s*|\[[^\]]*\]\s*)+", re.IGNORECASE)
+_DIFF_START = re.compile(r"^(Index: |diff --git |diff -|@@ -\d)")
+_ARCHIVE_AUTHOR = re.compile(r"^\s*(?P<name>[^()<>@]+?)\s*[(<](?P<mail>[^()<>\s]+@[^()<>\s]+)[)>]\s*$")
+
+
+@dataclass
+class PatchMessage:
+    author: str | None
+    email: str | None
+    date: str | None          # RFC 2822 date as written
+    subject: str
+    body_prose: str           # the text before the diff (the commit message)
+    diff_text: str
+    source: str               # file the message came from ('-' for stdin)
+    first_line: int           # line of `source` where diff_text starts (1-based)
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def read_messages(data: bytes, source: str) -> list[PatchMessage]:
+    """Every patch in `data`, in order."""
+    text = _decode(data)
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    if lines and _MBOX_FROM.match(lines[0]):
+        starts = [i for i, line in enumerate(lines)
+                  if _MBOX_FROM.match(line) and (i == 0 or lines[i - 1] == "")
+                  and i + 1 < len(lines) and _HEADER.match(lines[i + 1])]
+        starts.append(len(lines))
+        out = []
+        for a, b in zip(starts, starts[1:]):
+            chunk = "\n".join(lines[a + 1:b])
+            out.append(_from_mail(chunk, source, a + 2))
+        return out
+    if lines and _HEADER.match(lines[0]) and _has_mail_headers(lines):
+        return [_from_mail(text, source, 1)]
+    return [_from_plain(text, source, 1, None)]
+
+
+def _has_mail_headers(lines: list[str]) -> bool:
+    for line in lines[:60]:
+        if line == "":
+            return False
+        if line.lower().startswith(("from:", "subject:", "date:", "message-id:")):
+            return True
+    return False
+
+
+def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
+    msg = email.message_from_string(text, policy=email.policy.default)
+    header_lines = text.split("\n\n", 1)[0].count("\n") + 2
+    parts = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        if ctype.startswith("text/") or ctype in ("application/x-patch", "application/x-diff"):
+            try:
+                payload = part.get_payload(decode=True) or b""
+            except Exception:  # a broken transfer encoding: keep the raw text
+                payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
+            charset = part.get_content_charset() or "utf-8"
+            try:
+                parts.append(payload.decode(charset, errors="surrogateescape"))
+            except LookupError:
+                parts.append(_decode(payload))
+    body = "\n".join(parts).replace("\r\n", "\n")
+    try:
+        author, addr = email.utils.parseaddr(str(msg.get("From", "")))
+    except Exception:
+        author, addr = "", ""
+    subject = " ".join(str(msg.get("Subject", "")).split())
+    date = str(msg.get("Date")) if msg.get("Date") else None
+    return _from_plain(body, source, first_line + header_lines - 1,
+                       (author or None, addr or None, date, subject))
+
+
+def clean_subject(subject: str) -> str:
+    return _SUBJECT_PREFIX.sub("", subject).strip()
+
+
+def _from_plain(text: str, source: str, first_line: int, headers) -> PatchMessage:
+    lines = text.split("\n")
+    start = _diff_start(lines)
+    if start is None:
+        raise UserError("no patch found in the input (only prose or garbage)", path=source, line=first_line)
+    end = len(lines)
+    for i in range(start, len(lines)):
+        if lines[i] == "-- ":  # the signature separator ends the diff (git format-patch, mutt)
+            end = i
+            break
+    prose_lines = lines[:start]
+    author = addr = date = None
+    subject = ""
+    if headers:
+        author, addr, date, subject = headers
+    prose_lines, inbody = _in_body_headers(prose_lines)
+    author = inbody.get("from", (author, addr))[0]
+    addr = inbody.get("from", (author, addr))[1]
+    date = inbody.get("date", date)
+    subject = inbody.get("subject", subject)
+    if not headers:
+        subject, author, addr, date, prose_lines = _archive_header(prose_lines, subject, author, addr, date)
+    # git format-patch puts '---' and a diffstat between the message and the diff.
+    if "---" in prose_lines:
+        prose_lines = prose_lines[:prose_lines.index("---")]
+    return PatchMessage(author, addr, date, clean_subject(subject), "\n".join(prose_lines).strip(),
+                        "\n".join(lines[start:end]) + "\n", source, first_line + start)
+
+
+def _diff_start(lines: list[str]) -> int | None:
+    for i, line in enumerate(lines):
+        if _DIFF_START.match(line):
+            return i
+        if line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
+            return i
+    return None
+
+
+def _in_body_headers(prose: list[str]):
+    """git am honours From:/Subject:/Date: at the top of the body."""
+    found = {}
+    i = 0
+    while i < len(prose) and prose[i].strip() == "":
+        i += 1
+    while i < len(prose):
+        m = re.match(r"^(From|Subject|Date):\s*(.*)$", prose[i])
+        if not m:
+            break
+        key, value = m.group(1).lower(), m.group(2).strip()
+        found[key] = email.utils.parseaddr(value) if key == "from" else value
+        i += 1
+    if found:
+        prose = prose[i:]
+    return prose, found
+
+
+def _archive_header(prose: list[str], subject, author, addr, date):
+    """Subject, author and date from an archive page's top lines (hypermail style)."""
+    top = [line for line in prose[:8] if line.strip()]
+    used = set()
+    for line in top[:4]:
+        m = _ARCHIVE_AUTHOR.match(line)
+        if m and not author:
+            author, addr = m.group("name").strip(), m.group("mail")
+            used.add(line)
+            continue
+        if not date:
+            try:
+                if email.utils.parsedate_to_datetime(line.strip()):
+                    date = line.strip()
+                    used.add(line)
+                    continue
+            except (TypeError, ValueError, IndexError):
+                pass
+    if not subject and top and top[0] not in used and len(top[0]) < 120:
+        subject = top[0].strip()
+        used.add(top[0])
+    rest = [line for line in prose if line not in used] if used else prose
+    return subject, author, addr, date, rest

@@ -1,0 +1,146 @@
+"""The clean patch: rendered as git-style text, parsed back with unidiff.
+
+The repaired patch is written out as text that `git apply` accepts
+(`--emit-fixed`); what is applied to the tree is that text as unidiff parses
+it, so the written result and the emitted patch cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from unidiff import PatchSet
+from unidiff.errors import UnidiffParseError
+
+from pgtool.errors import UserError
+
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+@dataclass
+class CleanHunk:
+    old_start: int                      # 1-based; for an empty pre-image, the line it follows
+    lines: list[tuple[str, str]]        # (kind, text); text ends in '\n' unless at EOF without one
+    section: str = ""
+
+
+@dataclass
+class CleanFile:
+    old_path: str | None                # tree-relative; None when the file is created
+    new_path: str | None                # None when the file is deleted
+    hunks: list[CleanHunk] = field(default_factory=list)
+    old_mode: str | None = None
+    new_mode: str | None = None
+    copy: bool = False
+
+
+@dataclass
+class FileChange:
+    """One file of the parsed clean patch."""
+
+    old_path: str | None
+    new_path: str | None
+    hunks: list[tuple[int, list[str], list[str]]]  # (source_start, source lines, target lines)
+    new_mode: str | None
+    copy: bool
+
+
+def _hunk_text(h: CleanHunk, delta: int) -> tuple[str, int]:
+    old = sum(1 for k, _ in h.lines if k != "+")
+    new = sum(1 for k, _ in h.lines if k != "-")
+    at = h.old_start - 1 if old else h.old_start   # 0-based index of the hunk in the old file
+    new_start = at + delta + 1 if new else at + delta
+    old_start = h.old_start
+    out = [f"@@ -{old_start},{old} +{new_start},{new} @@{' ' + h.section if h.section else ''}\n"]
+    for kind, text in h.lines:
+        if text.endswith("\n"):
+            out.append(kind + text)
+        else:
+            out.append(kind + text + "\n" + NO_NEWLINE)
+    return "".join(out), new - old
+
+
+def render(files: list[CleanFile]) -> str:
+    out: list[str] = []
+    for f in files:
+        a = f.old_path or f.new_path
+        b = f.new_path or f.old_path
+        out.append(f"diff --git a/{a} b/{b}\n")
+        if f.old_path is None:
+            out.append(f"new file mode {f.new_mode or '100644'}\n")
+        elif f.new_path is None:
+            out.append(f"deleted file mode {f.old_mode or '100644'}\n")
+        else:
+            if f.new_mode and f.old_mode and f.new_mode != f.old_mode:
+                out.append(f"old mode {f.old_mode}\nnew mode {f.new_mode}\n")
+            if f.old_path != f.new_path:
+                verb = "copy" if f.copy else "rename"
+                out.append(f"{verb} from {f.old_path}\n{verb} to {f.new_path}\n")
+        if f.hunks:
+            out.append(f"--- {'a/' + f.old_path if f.old_path else '/dev/null'}\n")
+            out.append(f"+++ {'b/' + f.new_path if f.new_path else '/dev/null'}\n")
+        delta = 0
+        for h in f.hunks:
+            text, d = _hunk_text(h, delta)
+            out.append(text)
+            delta += d
+    return "".join(out)
+
+
+def _strip_prefix(name: str | None) -> str | None:
+    if name is None or name == "/dev/null":
+        return None
+    return name[2:] if name[:2] in ("a/", "b/") else name
+
+
+def load(text: str) -> list[FileChange]:
+    """Parse the clean patch with unidiff into what the writer needs."""
+    try:
+        patch = PatchSet(text)
+    except UnidiffParseError as exc:  # our own rendering: a bug, but say where
+        raise UserError(f"repaired patch does not parse: {exc}") from None
+    changes = []
+    for pf in patch:
+        info = "".join(pf.patch_info or [])
+        copy = "\ncopy from " in "\n" + info
+        old = _strip_prefix(pf.source_file)
+        new = _strip_prefix(pf.target_file)
+        if "new file mode" in info:
+            old = None
+        if "deleted file mode" in info:
+            new = None
+        hunks = []
+        for h in pf:
+            src, tgt = [], []
+            last = None
+            for line in h:
+                if line.line_type == "\\":
+                    for side in ((src, tgt) if last == " " else (src,) if last == "-" else (tgt,)):
+                        if side and side[-1].endswith("\n"):
+                            side[-1] = side[-1][:-1]
+                    continue
+                if line.line_type in (" ", "-"):
+                    src.append(line.value)
+                if line.line_type in (" ", "+"):
+                    tgt.append(line.value)
+                last = line.line_type
+            hunks.append((h.source_start, src, tgt))
+        mode = pf.target_mode if "new mode" in info or "new file mode" in info else None
+        changes.append(FileChange(old, new, hunks, mode, copy))
+    return changes
+
+
+def apply_change(original: list[str], change: FileChange, path: str) -> list[str]:
+    """The file's new lines; every hunk's source must be exactly in place."""
+    out: list[str] = []
+    cursor = 0
+    for start, src, tgt in change.hunks:
+        at = start - 1 if src else start
+        if at < cursor or original[at:at + len(src)] != src:
+            raise UserError("repaired hunk no longer matches (file changed while applying?)", path=path,
+                            line=start)
+        out.extend(original[cursor:at])
+        out.extend(tgt)
+        cursor = at + len(src)
+    out.extend(original[cursor:])
+    return out

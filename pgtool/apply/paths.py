@@ -1,0 +1,137 @@
+"""Turn the names a patch gives (Index:, ---, +++, diff --git) into safe paths.
+
+Names are squashed (`mm//x` -> `mm/x`, as git's squash_slash), the strip level
+is probed against the tree when `-p` is not given, and any path that would
+leave the tree (`..`, absolute, through a symlink) is refused before anything
+is written: the check runs on every file of the patch first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgtool.errors import UserError
+
+DEV_NULL = "/dev/null"
+_SLASHES = re.compile(r"/+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class FileNames:
+    """The candidate names of one file section, as written in the patch."""
+
+    old: str | None          # from '---' (None when absent)
+    new: str | None          # from '+++'
+    index: str | None = None  # from 'Index:' (CVS/SVN) or 'diff --git'
+    lineno: int = 0
+
+
+def squash(name: str) -> str:
+    return _SLASHES.sub("/", name)
+
+
+def check_name(name: str, source: str, lineno: int) -> None:
+    """Refuse names that could escape the tree, whatever the strip level."""
+    if name == DEV_NULL:
+        return
+    if _CONTROL.search(name):
+        raise UserError(f"refusing file name with control characters: {name!r}", path=source, line=lineno)
+    if name.startswith("/"):
+        raise UserError(f"refusing absolute file name '{name}'", path=source, line=lineno)
+    if ".." in name.split("/"):
+        raise UserError(f"refusing file name with '..': '{name}'", path=source, line=lineno)
+
+
+def strip(name: str, level: int) -> str | None:
+    """Remove `level` leading components; None when there are not enough."""
+    parts = [p for p in squash(name).split("/") if p not in ("", ".")]
+    if level >= len(parts):
+        return None
+    return "/".join(parts[level:])
+
+
+def _exists(tree: Path, rel: str | None) -> bool:
+    return rel is not None and os.path.lexists(tree / rel)
+
+
+def probe_strip(names: list[FileNames], tree: Path) -> int | None:
+    """The strip level under which most existing-file names resolve in `tree`.
+
+    GNU patch without -p falls back to basenames and git assumes -p1; probing
+    the tree picks the level that works for this patch (`linux/mm/x.c` -> 1,
+    `mm/x.c` -> 0). None when no level resolves any name (only new files).
+    """
+    best, best_hits = None, 0
+    for level in range(0, 6):
+        hits = 0
+        for n in names:
+            for cand in (n.new, n.old):
+                if cand and cand != DEV_NULL and _exists(tree, strip(cand, level)):
+                    hits += 1
+                    break
+        if hits > best_hits:
+            best, best_hits = level, hits
+    return best
+
+
+def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, creating: bool,
+            explicit: bool = False) -> str:
+    """The tree-relative path to patch for one file section.
+
+    Tries the '+++' name, then '---', then 'Index:' under the strip level;
+    without an explicit -p, the Index: name (which CVS writes relative to the
+    top) may resolve at any level. New files use the '+++' name.
+    """
+    for cand in (names.new, names.old, names.index):
+        if cand:
+            check_name(cand, source, names.lineno)
+    candidates = [c for c in (names.new, names.old) if c and c != DEV_NULL]
+    lvl = level if level is not None else _default_level(candidates)
+    if creating:
+        target = names.new if names.new and names.new != DEV_NULL else names.index
+        rel = strip(target or "", lvl) if target else None
+        if rel is None and names.index and not explicit:
+            rel = strip(names.index, 0)
+        if rel is None:
+            raise UserError("cannot tell which file to create", path=source, line=names.lineno)
+        return _safe(tree, rel, source, names.lineno)
+    for cand in candidates:
+        rel = strip(cand, lvl)
+        if _exists(tree, rel):
+            return _safe(tree, rel, source, names.lineno)
+    if names.index and not explicit:
+        for extra in range(0, 4):
+            rel = strip(names.index, extra)
+            if _exists(tree, rel):
+                return _safe(tree, rel, source, names.lineno)
+    shown = candidates[0] if candidates else names.index
+    raise UserError(f"can't find file to patch: '{shown}' (strip level {lvl}; wrong -p?)",
+                    path=source, line=names.lineno)
+
+
+def _default_level(candidates: list[str]) -> int:
+    # git's convention: a/ and b/ prefixes mean -p1; a bare name means -p0.
+    if candidates and all("/" in squash(c).lstrip("/") for c in candidates):
+        return 1
+    return 0
+
+
+def _safe(tree: Path, rel: str, source: str, lineno: int) -> str:
+    """Refuse a path whose directories (or itself) are symlinks or leave the tree."""
+    root = tree.resolve()
+    current = tree
+    parts = rel.split("/")
+    for i, part in enumerate(parts):
+        current = current / part
+        if current.is_symlink():
+            what = "is a symbolic link" if i == len(parts) - 1 else "is beyond a symbolic link"
+            raise UserError(f"refusing to patch '{rel}': it {what}", path=source, line=lineno)
+    try:
+        (tree / rel).resolve().relative_to(root)
+    except ValueError:
+        raise UserError(f"refusing to patch '{rel}': outside the tree", path=source, line=lineno) from None
+    return rel

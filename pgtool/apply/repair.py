@@ -1,0 +1,342 @@
+"""A tolerant reading of patch text, damaged or not.
+
+Clean hunks (every line prefixed, counts right) pass through with one
+reading. A damaged hunk (lines that lost their diff prefix, counts that
+disagree with the body, lines like `++x;` that may be context) gets every
+reading the text allows, most credible first; the engine keeps the one whose
+pre-image is actually in the target file. What was repaired is recorded as
+`Repair` notes for the report.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from pgtool.apply.paths import FileNames, squash
+from pgtool.errors import UserError
+
+HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$")
+GIT_RE = re.compile(r"^diff --git (\"?a/.+?\"?) (\"?b/.+\"?)$")
+NO_NEWLINE = "\\ No newline at end of file"
+MAX_AMBIGUOUS = 8      # 2**8 readings at most per hunk
+MAX_LOST_BLANKS = 3    # GNU patch assumes at most this many eaten blank lines
+
+_GIT_META = ("old mode ", "new mode ", "deleted file mode ", "new file mode ", "similarity index ",
+             "dissimilarity index ", "rename from ", "rename to ", "copy from ", "copy to ", "index ")
+
+
+@dataclass(frozen=True)
+class Repair:
+    line: int          # line in the patch input
+    hunk: int          # 1-based hunk number within its file (0: file level)
+    what: str
+
+
+@dataclass
+class Reading:
+    """One interpretation of a hunk body: (kind, text) with kind in ' +-'."""
+
+    lines: list[tuple[str, str]]
+    notes: list[Repair] = field(default_factory=list)
+    count_ok: bool = True
+
+    @property
+    def pre(self) -> list[str]:
+        return [t for k, t in self.lines if k != "+"]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k for k, _ in self.lines if k != "+"]
+
+    @property
+    def post(self) -> list[str]:
+        return [t for k, t in self.lines if k != "-"]
+
+
+@dataclass
+class RawHunk:
+    number: int
+    lineno: int
+    old_start: int
+    old_len: int
+    new_start: int
+    new_len: int
+    section: str
+    readings: list[Reading]
+    damaged: bool
+
+
+@dataclass
+class RawFile:
+    names: FileNames
+    lineno: int
+    git: bool = False
+    meta: dict[str, str] = field(default_factory=dict)
+    binary: bool = False
+    hunks: list[RawHunk] = field(default_factory=list)
+    notes: list[Repair] = field(default_factory=list)
+
+
+def _name(field_text: str) -> str:
+    """A file name from a ---/+++/Index: field, without its timestamp."""
+    name = field_text.split("\t", 1)[0].rstrip("\n").strip()
+    if name.startswith('"') and name.endswith('"') and len(name) > 1:
+        name = name[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+    elif " " in name:
+        # CVS and archives separate the timestamp with a space; kernel paths have none.
+        name = name.split(" ", 1)[0]
+    return name
+
+
+def _structural(lines: list[str], i: int) -> bool:
+    line = lines[i]
+    if line.startswith(("@@ -", "Index: ", "diff --git ", "diff -")):
+        return True
+    return line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ ")
+
+
+def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
+    """All file sections of `text`; line numbers are reported in `source`."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    files: list[RawFile] = []
+    cur: RawFile | None = None
+    index_name: str | None = None
+    index_line = 0
+    pending_git: RawFile | None = None
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        lineno = first_line + i
+        if line.startswith("Index: "):
+            index_name, index_line = _name(line[7:]), lineno
+            cur = None
+        elif line.startswith("diff --git "):
+            m = GIT_RE.match(line)
+            if not m:
+                raise UserError("malformed 'diff --git' line", path=source, line=lineno)
+            a, b = _name(m.group(1))[2:], _name(m.group(2))[2:]
+            pending_git = RawFile(FileNames(a and "a/" + a, b and "b/" + b, None, lineno), lineno, git=True)
+            files.append(pending_git)
+            cur = pending_git
+        elif pending_git is not None and cur is pending_git and line.startswith(_GIT_META):
+            key, _, value = line.rpartition(" ") if line.startswith("index ") else _meta_split(line)
+            cur.meta[key.strip()] = value
+        elif line.startswith("GIT binary patch") or (line.startswith("Binary files ") and cur is not None):
+            if cur is None:
+                raise UserError("binary patch outside a file section", path=source, line=lineno)
+            cur.binary = True
+        elif line.startswith("--- ") and i + 1 < n and lines[i + 1].startswith("+++ "):
+            old, new = _name(line[4:]), _name(lines[i + 1][4:])
+            if pending_git is not None and cur is pending_git and not cur.hunks:
+                cur.names = FileNames(old, new, None, cur.lineno)
+            else:
+                cur = RawFile(FileNames(old, new, index_name, index_line or lineno), index_line or lineno)
+                files.append(cur)
+                pending_git = None
+            index_name, index_line = None, 0
+            i += 2
+            continue
+        elif HUNK_RE.match(line):
+            if cur is None:
+                raise UserError("hunk header outside a file section", path=source, line=lineno)
+            hunk, i = _parse_hunk(lines, i, len(cur.hunks) + 1, first_line, source)
+            cur.hunks.append(hunk)
+            continue
+        i += 1
+    for f in files:
+        if f.git:
+            _git_names(f)
+    if not files:
+        raise UserError("no patch found in the input (only prose or garbage)", path=source, line=first_line)
+    return files
+
+
+def _meta_split(line: str) -> tuple[str, str, str]:
+    for prefix in _GIT_META:
+        if line.startswith(prefix):
+            return prefix.strip(), " ", line[len(prefix):]
+    return line, "", ""
+
+
+def _git_names(f: RawFile) -> None:
+    """Renames and copies name their files in the extended header."""
+    m = f.meta
+    old = m.get("rename from") or m.get("copy from")
+    new = m.get("rename to") or m.get("copy to")
+    names = f.names
+    if old and new:
+        f.names = FileNames("a/" + old, "b/" + new, None, f.lineno)
+    elif "new file mode" in m:
+        f.names = FileNames("/dev/null", names.new, None, f.lineno)
+    elif "deleted file mode" in m:
+        f.names = FileNames(names.old, "/dev/null", None, f.lineno)
+
+
+def _classify(line: str) -> tuple[str, str, bool]:
+    """(kind, text, prefixed) of a body line under the strict diff rules."""
+    if line == "":
+        return " ", "\n", True   # git and patch both take an empty line as blank context
+    c = line[0]
+    if c in " +-":
+        return c, line[1:] + "\n", True
+    return "?", line + "\n", False
+
+
+def _parse_hunk(lines: list[str], i: int, number: int, first_line: int, source: str) -> tuple[RawHunk, int]:
+    m = HUNK_RE.match(lines[i])
+    assert m
+    old_start, new_start = int(m.group(1)), int(m.group(3))
+    old_len = int(m.group(2)) if m.group(2) is not None else 1
+    new_len = int(m.group(4)) if m.group(4) is not None else 1
+    header_line = first_line + i
+    body: list[tuple[str, str, bool, int]] = []
+    j = i + 1
+    while j < len(lines) and not _structural(lines, j):
+        line = lines[j]
+        if line.startswith("\\"):
+            if body:
+                k, t, p, ln = body[-1]
+                body[-1] = (k, t[:-1] if t.endswith("\n") else t, p, ln)
+            j += 1
+            continue
+        body.append((*_classify(line), first_line + j))
+        j += 1
+    hunk = RawHunk(number, header_line, old_start, old_len, new_start, new_len, m.group(5) or "", [], False)
+    strict = _strict(body, old_len, new_len)
+    if strict is not None:
+        used, extra = strict
+        hunk.readings = [Reading([(k, t) for k, t, _, _ in body[:used + extra]])]
+        if extra:
+            o, nw = _counts(hunk.readings[0].lines)
+            hunk.readings[0].notes.append(Repair(header_line, number, _recount_note(old_len, new_len, o, nw)))
+            hunk.damaged = True
+        end = i + 1 + _raw_span(lines, i + 1, used + extra)
+        return hunk, end
+    hunk.damaged = True
+    hunk.readings = _damaged_readings(body, hunk)
+    if not hunk.readings:
+        raise UserError(f"malformed hunk #{number}: no reading of its body fits", path=source, line=header_line)
+    longest = max(sum(1 for k, _ in r.lines) for r in hunk.readings)
+    return hunk, i + 1 + _raw_span(lines, i + 1, longest)
+
+
+def _raw_span(lines: list[str], start: int, count: int) -> int:
+    """Raw lines spanned by `count` body lines (no-newline markers are not body lines)."""
+    j, seen = start, 0
+    while j < len(lines) and seen < count:
+        if not lines[j].startswith("\\"):
+            seen += 1
+        j += 1
+    while j < len(lines) and lines[j].startswith("\\"):
+        j += 1
+    return j - start
+
+
+def _counts(lines) -> tuple[int, int]:
+    old = sum(1 for k, _ in lines if k != "+")
+    new = sum(1 for k, _ in lines if k != "-")
+    return old, new
+
+
+def _recount_note(ol: int, nl: int, o: int, n: int) -> str:
+    return f"count recounted -{ol},+{nl} -> -{o},+{n}"
+
+
+def _strict(body, old_len: int, new_len: int) -> tuple[int, int] | None:
+    """(lines used, extra prefixed lines) when the body reads as a clean hunk."""
+    old = new = 0
+    used = 0
+    for k, _, _, _ in body:
+        if old >= old_len and new >= new_len:
+            break
+        if k == "?":
+            return None
+        old += k != "+"
+        new += k != "-"
+        used += 1
+    if (old, new) != (old_len, new_len):
+        return None
+    # Lines right after the counted body that are still +/- lines mean the
+    # header undercounts (git apply --recount takes them; unidiff drops them).
+    extra = 0
+    for k, t, prefixed, _ in body[used:]:
+        if k in "+-" and prefixed:
+            extra += 1
+        else:
+            break
+    return used, extra
+
+
+def _damaged_readings(body, hunk: RawHunk) -> list[Reading]:
+    """Every credible reading of a damaged body, count-consistent ones first."""
+    base = [(" " if k == "?" else k, t) for k, t, _, _ in body]
+    ambiguous = [idx for idx, (k, t, p, _) in enumerate(body) if k in "+-" and t[:1] in ("+", "-")]
+    ambiguous = ambiguous[:MAX_AMBIGUOUS]
+    unprefixed = sum(1 for k, *_ in body if k == "?")
+    want = (hunk.old_len, hunk.new_len)
+    readings: list[Reading] = []
+    seen: set[tuple] = set()
+    for flips in itertools.product((False, True), repeat=len(ambiguous)):
+        lines = list(base)
+        notes = []
+        for idx, flip in zip(ambiguous, flips):
+            if flip:
+                k, t, _, ln = body[idx]
+                lines[idx] = (" ", k + t)
+                notes.append((idx, Repair(ln, hunk.number, f"'{(k + t).rstrip()}' read as context")))
+        old = new = 0
+        for length, (k, _) in enumerate(lines, 1):
+            old += k != "+"
+            new += k != "-"
+            if (old, new) == want:
+                key = tuple(lines[:length])
+                if key not in seen:
+                    seen.add(key)
+                    kept = [r for idx, r in notes if idx < length]
+                    readings.append(Reading(lines[:length], kept + _prefix_note(body[:length], hunk)))
+                break
+            if old > want[0] or new > want[1]:
+                break
+    readings.sort(key=lambda r: len([n for n in r.notes if "read as context" in n.what]))
+    if readings:
+        return readings
+    # No reading fits the header: lost trailing blank lines or a wrong count.
+    fallback: list[Reading] = []
+    old, new = _counts(base)
+    deficit = want[0] - old
+    if 0 < deficit <= MAX_LOST_BLANKS and want[1] - new == deficit:
+        notes = _prefix_note(body, hunk) + [Repair(hunk.lineno, hunk.number,
+                                                   f"{deficit} blank context line{'s' if deficit > 1 else ''} restored")]
+        fallback.append(Reading(base + [(" ", "\n")] * deficit, notes, count_ok=True))
+    # Recounts: the body, and shorter cuts dropping trailing unprefixed lines (prose).
+    last_change = max((idx for idx, (k, *_r) in enumerate(body) if k in "+-"), default=-1)
+    for length in range(len(base), last_change, -1):
+        if length < len(base) and body[length][0] not in "? ":
+            continue
+        cut = base[:length]
+        o, nw = _counts(cut)
+        if not cut:
+            continue
+        note = Repair(hunk.lineno, hunk.number, _recount_note(want[0], want[1], o, nw))
+        fallback.append(Reading(cut, _prefix_note(body[:length], hunk) + [note], count_ok=False))
+        if len(fallback) > 12:
+            break
+    _ = unprefixed
+    return fallback
+
+
+def _prefix_note(body, hunk: RawHunk) -> list[Repair]:
+    lost = sum(1 for k, *_ in body if k == "?")
+    if not lost:
+        return []
+    return [Repair(hunk.lineno, hunk.number,
+                   f"{lost} context line{'s' if lost > 1 else ''} had lost their leading space")]
+
+
+def squash_names(names: FileNames) -> FileNames:
+    return FileNames(*(squash(x) if x else x for x in (names.old, names.new, names.index)), names.lineno)

@@ -1,0 +1,77 @@
+"""Render an ApplyResult: GNU-patch-like lines, or JSON for tools."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from pgtool.apply.engine import ApplyResult, HunkResult
+
+
+def _hunk_line(h: HunkResult) -> str | None:
+    if h.status == "failed":
+        return f"Hunk #{h.number} FAILED at {h.stated}."
+    if h.status == "ambiguous":
+        return f"Hunk #{h.number} FAILED at {h.stated}: matches in more than one place equally well (ambiguous)."
+    if h.status == "reversed":
+        return f"Hunk #{h.number} is already applied (applies in reverse) at {h.stated}."
+    if h.level == "exact" and not h.offset:
+        return None
+    extra = []
+    if h.level == "whitespace":
+        extra.append(" ignoring whitespace")
+    if h.fuzz:
+        extra.append(f" with fuzz {h.fuzz}")
+    off = ""
+    if h.offset:
+        off = f" (offset {h.offset} line{'s' if abs(h.offset) != 1 else ''})"
+    return f"Hunk #{h.number} succeeded at {h.line}{''.join(extra)}{off}."
+
+
+def text_lines(result: ApplyResult, check: bool) -> list[str]:
+    out = []
+    if result.recovered:
+        out.append(f"pgtool: {result.recovered}")
+    for p in result.patches:
+        if len(result.patches) > 1 or p.subject:
+            out.append(f"Applying: {p.subject or p.source}")
+        for f in p.files:
+            verb = "checking" if check else "patching"
+            label = {"create": f"{verb} file {f.path} (new)", "delete": f"{verb} file {f.path} (deleted)",
+                     "rename": f"{verb} file {f.path} (renamed from {f.old_path})",
+                     "copy": f"{verb} file {f.path} (copied from {f.old_path})"}.get(f.op, f"{verb} file {f.path}")
+            out.append(label)
+            for h in f.hunks:
+                line = _hunk_line(h)
+                if line:
+                    out.append(line)
+            failed = sum(1 for h in f.hunks if h.status != "applied")
+            if failed and f.reject_file:
+                out.append(f"{failed} out of {len(f.hunks)} hunk{'s' if len(f.hunks) > 1 else ''} FAILED -- "
+                           f"saving rejects to file {f.reject_file}")
+        for r in p.repairs:
+            where = f"hunk #{r.hunk}" if r.hunk else "file"
+            out.append(f"repair: line {r.line}: {where}: {r.what}")
+        if p.error:
+            out.append(f"error: {p.error}")
+        if p.status == "already-applied":
+            out.append("Reversed (or previously applied) patch detected: already applied (applies in reverse); "
+                       "use -R to revert it. Nothing written.")
+        elif p.status == "failed":
+            out.append("patch does not apply; nothing written" if not any(f.reject_file for f in p.files)
+                       else "patch applied with rejects")
+    return out
+
+
+def to_json(result: ApplyResult) -> str:
+    data = {
+        "exit_code": result.exit_code,
+        "written": result.written,
+        "recovered": result.recovered,
+        "patches": [],
+    }
+    for p in result.patches:
+        d = asdict(p)
+        d.pop("fixed_text", None)
+        data["patches"].append(d)
+    return json.dumps(data, indent=2)
