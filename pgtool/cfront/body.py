@@ -1,0 +1,200 @@
+"""Statement-level rewrites inside a function body (header macros left as calls).
+
+Loop-head macros become `for (; NAME(args); )`, statement macros written
+without `;` get one, type arguments of calls are wrapped in `sizeof(...)`,
+statement expressions are parenthesised so they are legal anywhere, and
+old-style designators and macro struct members are made standard.
+"""
+
+from __future__ import annotations
+
+from pgtool.cfront.hints import MacroHints
+from pgtool.cfront.normalize import C_KEYWORDS, TYPE_KEYWORDS, match_close
+from pgtool.cfront.tokens import Tok
+
+_CTRL = frozenset(("if", "while", "for", "switch"))
+_EXPR_CONT = frozenset("; , = ( [ : ) ] . -> ? + - * / % & | ^ < > ! ~ == != <= >= && || << >> ++ --".split()) | frozenset(
+    ("+=", "-=", "*=", "/=", "|=", "&=", "^=", "%=", "<<=", ">>=")
+)
+_TYPE_START = TYPE_KEYWORDS | frozenset(("const", "volatile"))
+
+
+def _syn(v: str, at: Tok, k: str = "P") -> Tok:
+    return Tok(k, v, at.ln, at.col)
+
+
+def is_type_arg(toks: list[Tok], i: int, typedefs, hints: MacroHints) -> bool:
+    t = toks[i]
+    if t.k != "I":
+        return False
+    if t.v in _TYPE_START:
+        return True
+    if t.v in typedefs or hints.is_typedef_name(t.v):
+        nxt = toks[i + 1].v if i + 1 < len(toks) else ")"
+        return nxt in ("*", ",", ")") or nxt in _TYPE_START
+    return False
+
+
+def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[str]) -> list[Tok]:
+    """Rewrite toks[start:] (the body from its `{`); returns the new tokens."""
+    out: list[Tok] = []
+    emit = out.append
+    stack: list[str] = []  # block, do, init, struct, call, ctrl, paren, sexpr, bracket
+    after_close: dict[int, list[Tok]] = {}  # index of `)` -> tokens to emit after it
+    stmt_start_after: set[int] = set()  # `)` indexes after which a statement starts
+    last_closed = ""  # kind of the last bracket closed
+    stmt_first = ""  # first token of the current statement
+    do_next = False
+    member_n = 0
+    n = len(toks)
+    i = start
+    while i < n:
+        t = toks[i]
+        v = t.v
+        top = stack[-1] if stack else ""
+        prev = out[-1] if out else None
+        pv = prev.v if prev is not None else ""
+        in_block = top in ("block", "do")
+        stmt_start = in_block and (
+            pv in (";", "{", "else", "do")
+            or (pv == "}" and last_closed in ("block", "do"))
+            or (pv == ":" and (stmt_first in ("case", "default") or stmt_first == "label"))
+            or (pv == ")" and last_closed == "ctrlstmt")
+        )
+        if stmt_start:
+            stmt_first = v
+        if t.k == "I":
+            nxt = toks[i + 1] if i + 1 < n else None
+            if stmt_start and nxt is not None and nxt.v == ":" and v not in C_KEYWORDS and (i + 2 >= n or toks[i + 2].v != ":"):
+                stmt_first = "label"
+            if (
+                nxt is not None and nxt.v == "(" and v not in C_KEYWORDS and v not in typedefs
+                and v not in hints.typedefs
+            ):
+                j = match_close(toks, i + 1)
+                after = toks[j + 1] if j + 1 < n else None
+                if pv == "}" and last_closed == "do" and v != "while":
+                    # `do { } while_each_thread(g, t);`
+                    emit(_syn("while", t, "I"))
+                    emit(_syn("(", t))
+                    after_close[j] = [_syn(")", toks[j])]
+                elif stmt_start and after is not None:
+                    if after.v == "{" or (hints.is_loop(v) and after.v not in _EXPR_CONT):
+                        emit(_syn("for", t, "I"))
+                        emit(_syn("(", t))
+                        emit(_syn(";", t))
+                        after_close[j] = [_syn(";", toks[j]), _syn(")", toks[j])]
+                        stmt_start_after.add(j)
+                    elif after.v == "}" or (after.v not in _EXPR_CONT and after.ln > toks[j].ln):
+                        after_close[j] = [_syn(";", toks[j])]
+            if top == "struct" and pv in ("{", ";") and nxt is not None and nxt.v == "(" and v not in C_KEYWORDS:
+                j = match_close(toks, i + 1)
+                if j + 1 < n and toks[j + 1].v == ";":
+                    # DECLARE_BITMAP(x, N); as a member: keep the struct parseable.
+                    member_n += 1
+                    emit(_syn("int", t, "I"))
+                    emit(_syn(f"__macro_member_{member_n}", t, "I"))
+                    i = j + 1
+                    continue
+            if v == "do":
+                do_next = True
+            emit(t)
+            i += 1
+            continue
+        if t.k != "P":
+            emit(t)
+            i += 1
+            continue
+        if v == "(":
+            if pv in _CTRL and prev.k == "I":
+                kind = "ctrl"
+            elif i + 1 < n and toks[i + 1].v == "{":
+                kind = "sexpr"
+                emit(t)  # `({ ... })` -> `(({ ... }))`: legal in every position
+            elif prev is not None and prev.k == "I" and pv not in C_KEYWORDS and pv not in typedefs and pv not in hints.typedefs:
+                kind = "call"
+            else:
+                kind = "paren"
+            stack.append(kind)
+            emit(t)
+            i += 1
+            if kind == "call":
+                i = _maybe_type_arg(toks, i, out, typedefs, hints)
+            continue
+        if v == "," and top == "call":
+            emit(t)
+            i = _maybe_type_arg(toks, i + 1, out, typedefs, hints)
+            continue
+        if v == ")":
+            kind = stack.pop() if stack else ""
+            emit(t)
+            if kind == "sexpr":
+                emit(_syn(")", t))
+            last_closed = "ctrlstmt" if kind == "ctrl" else kind
+            if i in after_close:
+                out.extend(after_close.pop(i))
+            if i in stmt_start_after:
+                last_closed = "ctrlstmt"
+            i += 1
+            continue
+        if v == "{":
+            if do_next:
+                kind = "do"
+            elif pv in ("=", "]") or (top == "init" and pv in ("{", ",")) or (pv == ")" and last_closed == "paren"):
+                kind = "init"
+            elif (prev is not None and prev.k == "I" and pv not in C_KEYWORDS and len(out) > 1 and out[-2].v in ("struct", "union", "enum")) or pv in ("struct", "union", "enum"):
+                kind = "enum" if "enum" in (pv, out[-2].v if len(out) > 1 else "") else "struct"
+            else:
+                kind = "block"
+            do_next = False
+            stack.append(kind)
+            emit(t)
+            i += 1
+            if kind == "init" and i < n and toks[i].v == "}":
+                emit(_syn("0", t, "N"))  # `(struct s){ }` is not C
+            continue
+        if v == "}":
+            kind = stack.pop() if stack else ""
+            last_closed = kind
+            emit(t)
+            i += 1
+            continue
+        if v == "[":
+            stack.append("bracket")
+        elif v == "]":
+            if stack:
+                stack.pop()
+        elif v == ":" and top == "init" and prev is not None and prev.k == "I" and len(out) > 1 and out[-2].v in ("{", ","):
+            # Old GNU designator `{ field: value }` -> `{ .field = value }`.
+            out.insert(len(out) - 1, _syn(".", prev))
+            emit(_syn("=", t))
+            i += 1
+            continue
+        emit(t)
+        i += 1
+    return out
+
+
+def _maybe_type_arg(toks: list[Tok], i: int, out: list[Tok], typedefs, hints: MacroHints) -> int:
+    """At a call argument's start: `container_of(p, struct x, m)` -> `sizeof(struct x)`."""
+    if i >= len(toks) or not is_type_arg(toks, i, typedefs, hints):
+        return i
+    j = i
+    depth = 0
+    while j < len(toks):
+        w = toks[j].v
+        if w in "([{":
+            depth += 1
+        elif w in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif w == "," and depth == 0:
+            break
+        j += 1
+    at = toks[i]
+    out.append(_syn("sizeof", at, "I"))
+    out.append(_syn("(", at))
+    out.extend(toks[i:j])
+    out.append(_syn(")", at))
+    return j

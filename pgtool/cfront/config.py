@@ -1,0 +1,50 @@
+"""Front-end settings: which preprocessor, which kernel configuration, which hints.
+
+The settings are part of the cache key, so changing any of them re-parses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FrontendConfig:
+    cpp: str = "gcc"  # the C preprocessor driver (gcc -E -undef -nostdinc)
+    # Kernel configuration for #if: a generated autoconf.h when the tree has
+    # one (found upwards from the file), else every CONFIG_ symbol the file
+    # tests is taken as enabled ("all-on"), which reads the code the way
+    # ctags and reviewers do; `defines` override both.
+    use_tree_config: bool = True
+    all_on: bool = True
+    defines: tuple[tuple[str, str], ...] = (("__KERNEL__", "1"), ("__SMP__", "1"))
+    undefines: tuple[str, ...] = ()
+    rules: str | None = None  # rules directory holding macros.toml (None: default)
+    max_retries: int = 24  # parse retries per function after learning a typedef
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def key(self, hints_digest: str) -> str:
+        data = asdict(self)
+        data.pop("extra")
+        data["hints"] = hints_digest
+        data["version"] = FRONTEND_VERSION
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:20]
+
+
+# Bump when the front-end's output changes, so old cache entries are ignored.
+FRONTEND_VERSION = "1"
+
+
+def find_tree_config(path: str | Path) -> Path | None:
+    """The kernel tree's generated autoconf.h above `path`, if it was configured."""
+    here = Path(path).resolve().parent
+    for parent in (here, *here.parents):
+        candidate = parent / "include" / "generated" / "autoconf.h"
+        if candidate.is_file():
+            return candidate
+        if (parent / "Kbuild").is_file() and (parent / "Makefile").is_file() and (parent / "MAINTAINERS").exists():
+            return None  # the tree's root, unconfigured
+    return None

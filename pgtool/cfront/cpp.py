@@ -1,0 +1,140 @@
+"""Header-free preprocessing: the file's own macros and #if, nothing else.
+
+`#include` lines are dropped, so header macros (spin_lock, list_for_each_entry)
+survive as calls; gcc's cpp resolves the file's own #define and #if with
+`-undef -nostdinc` and the kernel configuration of FrontendConfig. Old-kernel
+quirks that modern cpp rejects are repaired only when cpp complains.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from pgtool.cfront.config import FrontendConfig, find_tree_config
+from pgtool.errors import InfraError
+
+_INCLUDE_RE = re.compile(r"^[ \t]*#[ \t]*(?:include|include_next|import)\b[^\n]*", re.M)
+_CONFIG_RE = re.compile(r"\bCONFIG_[A-Za-z0-9_]+")
+# The kernel's kconfig.h trick, so `IS_ENABLED(CONFIG_X)` works in #if and code.
+_KCONFIG = """\
+#define __ARG_PLACEHOLDER_1 0,
+#define __take_second_arg(__ignored, val, ...) val
+#define __is_defined(x) ___is_defined(x)
+#define ___is_defined(val) ____is_defined(__ARG_PLACEHOLDER_##val)
+#define ____is_defined(arg1_or_junk) __take_second_arg(arg1_or_junk 1, 0)
+#define __or(x, y) ___or(x, y)
+#define ___or(x, y) ____or(__ARG_PLACEHOLDER_##x, y)
+#define ____or(arg1_or_junk, y) __take_second_arg(arg1_or_junk 1, y)
+#define __and(x, y) ___and(x, y)
+#define ___and(x, y) ____and(__ARG_PLACEHOLDER_##x, y)
+#define ____and(arg1_or_junk, y) __take_second_arg(arg1_or_junk y, 0)
+#define IS_BUILTIN(option) __is_defined(option)
+#define IS_MODULE(option) __is_defined(option##_MODULE)
+#define IS_REACHABLE(option) __or(IS_BUILTIN(option), __and(IS_MODULE(option), __is_defined(MODULE)))
+#define IS_ENABLED(option) __or(IS_BUILTIN(option), IS_MODULE(option))
+"""
+# 2.x asm: a string literal running over raw newlines.
+_MULTILINE_STRING_RE = re.compile(r'/\*.*?\*/|//[^\n]*|\'(?:[^\'\\\n]|\\.)*\'|"(?:[^"\\]|\\.)*"', re.S)
+# 2.x: `"str" ## x` and `x ## "str"` in a #define, rejected by modern cpp.
+_STRING_PASTE_RE = re.compile(r'("\s*)##|##(\s*")')
+
+
+def _cpp_binary(config: FrontendConfig) -> str:
+    found = shutil.which(config.cpp)
+    if not found:
+        raise InfraError(f"C preprocessor {config.cpp!r} not found (install gcc)")
+    return found
+
+
+def _prelude(text: str, path: str, config: FrontendConfig) -> str:
+    parts = [_KCONFIG]
+    tree_config = find_tree_config(path) if config.use_tree_config else None
+    if tree_config is not None:
+        parts.append(f'#include "{tree_config}"\n')
+    elif config.all_on:
+        for name in sorted(set(_CONFIG_RE.findall(text))):
+            if not name.endswith("_MODULE"):
+                parts.append(f"#define {name} 1\n")
+    for name, value in config.defines:
+        parts.append(f"#undef {name}\n#define {name} {value}\n")
+    for name in config.undefines:
+        parts.append(f"#undef {name}\n")
+    return "".join(parts)
+
+
+def fix_multiline_strings(text: str) -> str:
+    """Close and reopen string literals at raw newlines (gcc 2.x allowed them)."""
+
+    def repair(m: re.Match) -> str:
+        s = m.group()
+        if s[0] != '"' or "\n" not in s:
+            return s
+        # A backslash-newline is a continuation, not a raw newline.
+        return re.sub(r'(?<!\\)\n', '\\\\n"\n"', s)
+
+    return _MULTILINE_STRING_RE.sub(repair, text)
+
+
+def fix_string_pastes(text: str) -> str:
+    return _STRING_PASTE_RE.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def run_cpp(path: str, text: str, config: FrontendConfig) -> tuple[str, list[str]]:
+    """Preprocess `text` (the contents of `path`); returns cpp output and cpp errors.
+
+    The output's line markers name `path`; errors are `line: message` strings.
+    """
+    body = _INCLUDE_RE.sub("", text)
+    errors: list[str] = []
+    out = ""
+    for attempt in range(3):
+        source = _prelude(body, path, config) + f'#line 1 "{_escape(path)}"\n' + body
+        proc = subprocess.run(
+            [_cpp_binary(config), "-E", "-undef", "-nostdinc", "-x", "c", "-std=gnu11", "-"],
+            input=source,
+            capture_output=True,
+            text=True,
+            errors="replace",
+        )
+        out, err = proc.stdout, proc.stderr
+        if attempt == 0 and "missing terminating" in err:
+            body = fix_multiline_strings(body)
+            continue
+        if attempt < 2 and "does not give a valid preprocessing token" in err and '"' in err:
+            body = fix_string_pastes(body)
+            continue
+        break
+    for line in err.splitlines():
+        m = re.match(r"[^:]*:(\d+):(?:\d+:)? (?:fatal )?error: (.*)", line)
+        if m:
+            errors.append(f"{m.group(1)}: {m.group(2)}")
+    return out, errors
+
+
+def _escape(path: str) -> str:
+    return path.replace("\\", "\\\\").replace('"', '\\"')
+
+
+_DEFINE_RE = re.compile(
+    r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?((?:[^\n\\]|\\.|\\\n)*)", re.M
+)
+_COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+
+
+def scan_defines(text: str) -> tuple[dict[str, tuple[str, int]], dict[str, tuple[list[str], str, int]]]:
+    """Every #define of the file (first definition wins), object- and function-like."""
+    defines: dict[str, tuple[str, int]] = {}
+    macros: dict[str, tuple[list[str], str, int]] = {}
+    for m in _DEFINE_RE.finditer(text):
+        name, params, body = m.group(1), m.group(2), m.group(3)
+        line = text.count("\n", 0, m.start()) + 1
+        body = " ".join(_COMMENT_RE.sub(" ", body.replace("\\\n", " ")).split())
+        if params is None:
+            defines.setdefault(name, (body, line))
+        else:
+            names = [p.strip() for p in params[1:-1].split(",") if p.strip()]
+            macros.setdefault(name, (names, body, line))
+    return defines, macros

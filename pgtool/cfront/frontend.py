@@ -1,0 +1,146 @@
+"""parse_file / parse_files: a C file into functions with ASTs and file-scope decls."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pgtool.cfront.chunks import record_decl, split_chunks
+from pgtool.cfront.config import FrontendConfig
+from pgtool.cfront.cpp import run_cpp, scan_defines
+from pgtool.cfront.funcdef import parse_function
+from pgtool.cfront.hints import load_hints
+from pgtool.cfront.model import Annotation, FileDecls, Function, ParsedFile, ParseFailure
+from pgtool.cfront.normalize import normalize
+from pgtool.cfront.tokens import tokenize
+from pgtool.errors import UserError
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", path=path) from None
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def parse_file(path, *, text: str | None = None, config: FrontendConfig | None = None) -> ParsedFile:
+    """Parse one C file header-free. Never raises on bad C: failures are listed."""
+    path = str(path)
+    config = config or FrontendConfig()
+    hints = load_hints(config.rules)
+    if text is None:
+        text = _read(path)
+    text = text.replace("\r\n", "\n")
+    defines, macros = scan_defines(text)
+    decls = FileDecls(defines=defines, macros=macros)
+    nlines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    result = ParsedFile(path=path, functions=[], failures=[], decls=decls, lines=nlines)
+    cpp_out, cpp_errors = run_cpp(path, text, config)
+    result.notes.extend(f"{path}:{e}" for e in cpp_errors)
+    toks = tokenize(cpp_out, main_file=path)
+    toks, recorded = normalize(toks, hints)
+    typedefs: set[str] = set()
+    for chunk in split_chunks(toks, hints):
+        if chunk.kind == "func":
+            result.found += 1
+            res = parse_function(chunk.toks, chunk.body, path, hints, typedefs, config.max_retries)
+            start, end = chunk.toks[0].ln, chunk.toks[-1].ln
+            if res.ast is None:
+                result.failures.append(ParseFailure(path, res.error_line or start, res.name, res.error or "parse error"))
+                continue
+            body_line = chunk.toks[chunk.body].ln
+            annotations = [Annotation(kind, expr, ln) for ln, kind, expr in recorded.annotations if start <= ln <= body_line]
+            cleanups = {var: fn for ln, var, fn in recorded.cleanups if body_line <= ln <= end}
+            result.functions.append(Function(res.name, path, start, end, res.ast, annotations, cleanups, res.static))
+        elif chunk.kind == "broken":
+            first = chunk.toks[0]
+            if any(t.v == "{" for t in chunk.toks):
+                result.failures.append(ParseFailure(path, first.ln, None, "unbalanced braces: chunk runs to the end of the file"))
+        else:
+            record_decl(chunk, decls, typedefs, hints)
+    if not cpp_out and cpp_errors:
+        line = int(cpp_errors[0].split(":")[0])
+        result.failures.append(ParseFailure(path, line, None, "cpp: " + cpp_errors[0].split(": ", 1)[1]))
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Many files: a content-hash cache and a process pool.
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pgtool" / "cfront"
+
+
+def _cache_path(cache_dir: Path, path: str, data: bytes, key: str) -> Path:
+    digest = hashlib.sha256(key.encode() + b"\0" + path.encode() + b"\0" + data).hexdigest()
+    return cache_dir / digest[:2] / f"{digest[2:]}.pickle"
+
+
+def _parse_cached(path: str, config: FrontendConfig, cache_dir: str | None, key: str) -> ParsedFile:
+    if cache_dir is None:
+        return parse_file(path, config=config)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    entry = _cache_path(Path(cache_dir), path, data, key)
+    try:
+        with open(entry, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    result = parse_file(path, text=data.decode("utf-8", errors="surrogateescape"), config=config)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as handle:
+        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, entry)
+    return result
+
+
+def _safe_parse(args) -> ParsedFile:
+    path, config, cache_dir, key = args
+    try:
+        return _parse_cached(path, config, cache_dir, key)
+    except UserError as exc:
+        return ParsedFile(path, [], [ParseFailure(path, 0, None, str(exc))], FileDecls(), 0)
+
+
+def parse_files(
+    paths: Iterable,
+    *,
+    jobs: int = 0,
+    cache_dir=None,
+    config: FrontendConfig | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Iterator[ParsedFile]:
+    """Parse many files, in input order; jobs=0 means one process per core.
+
+    With `cache_dir`, a result is stored under a hash of the file's bytes and
+    the front-end's settings, so an unchanged file is never parsed twice.
+    """
+    config = config or FrontendConfig()
+    key = config.key(load_hints(config.rules).digest)
+    paths = [str(p) for p in paths]
+    cache = str(cache_dir) if cache_dir is not None else None
+    work = [(p, config, cache, key) for p in paths]
+    jobs = jobs or os.cpu_count() or 1
+    total = len(paths)
+    if jobs == 1 or total <= 1:
+        results: Iterable[ParsedFile] = map(_safe_parse, work)
+        for n, res in enumerate(results, 1):
+            if progress:
+                progress(n, total, res.path)
+            yield res
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for n, res in enumerate(pool.map(_safe_parse, work, chunksize=4), 1):
+            if progress:
+                progress(n, total, res.path)
+            yield res

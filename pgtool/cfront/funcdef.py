@@ -1,0 +1,281 @@
+"""One function definition chunk -> pycparser FuncDef, learning typedefs on errors.
+
+The head is made standard first (wrappers such as `__initfunc(...)` unwrapped,
+`SYSCALL_DEFINEn` turned into a prototype, attribute-like words between the
+type and the name dropped), the body rewritten, then the chunk is rendered
+with its original line numbers and parsed. On a parse error the identifier
+that caused it is taken for a typedef (or an attribute) and the parse retried
+a bounded number of times, as Coccinelle does.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+
+from pycparser import c_ast
+from pycparser.c_parser import CParser, Coord, ParseError, _TokenStream
+
+from pgtool.cfront.body import rewrite_body
+from pgtool.cfront.hints import MacroHints
+from pgtool.cfront.normalize import C_KEYWORDS, TYPE_KEYWORDS, _split_args, match_close
+from pgtool.cfront.tokens import Tok
+
+# pycparser 3.x is recursive descent: ~120 nested parentheses at the default limit.
+if sys.getrecursionlimit() < 100000:
+    sys.setrecursionlimit(100000)
+
+_STORAGE = frozenset(("static", "extern", "inline", "register", "const", "volatile", "signed", "unsigned", "restrict", "_Noreturn", "auto"))
+_COORD_RE = re.compile(r"^(.*?):(\d+):(\d+): (.*)$", re.S)
+
+
+class _ChunkParser(CParser):
+    """A CParser that starts from known typedefs and says where an error was."""
+
+    def parse_chunk(self, text: str, filename: str, typedefs) -> c_ast.FileAST:
+        self._scope_stack = [dict.fromkeys(typedefs, True)]
+        self._typedef_checked_token = None
+        self.clex.input(text, filename)
+        self._tokens = _TokenStream(self.clex.token)
+        ast = self._parse_translation_unit_or_empty()
+        tok = self._peek()
+        if tok is not None:
+            self._parse_error(f"before: {tok.value}", self._tok_coord(tok))
+        return ast
+
+    def _parse_error(self, msg, coord):
+        if not isinstance(coord, Coord) or not coord.line:
+            # 3.x reports some errors with no line: use the current token.
+            buf = self._tokens._buffer
+            idx = min(self._tokens._index, len(buf) - 1)
+            tok = buf[idx] if idx >= 0 else None
+            if tok is not None:
+                coord = Coord(self.clex.filename, tok.lineno, tok.column)
+        raise ParseError(f"{coord}: {msg}")
+
+
+_PARSER: _ChunkParser | None = None
+
+
+def _parser() -> _ChunkParser:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = _ChunkParser()
+    return _PARSER
+
+
+@dataclass
+class FuncResult:
+    name: str
+    static: bool
+    ast: c_ast.FuncDef | None
+    error: str | None
+    error_line: int
+
+
+def function_name(toks: list[Tok], body: int) -> tuple[int, str] | None:
+    """Index and name of the declarator's identifier in the head toks[:body]."""
+    depth = 0
+    for k in range(body):
+        t = toks[k]
+        if t.v == "(" and t.k == "P":
+            if depth == 0:
+                if k + 1 < body and toks[k + 1].v == "*":
+                    # `int (*name(args))(args)`: a function returning a pointer to function.
+                    for m in range(k + 2, body):
+                        if toks[m].k == "I" and m + 1 < body and toks[m + 1].v == "(":
+                            return m, toks[m].v
+                    return None
+                if k > 0 and toks[k - 1].k == "I" and toks[k - 1].v not in C_KEYWORDS:
+                    return k - 1, toks[k - 1].v
+            depth += 1
+        elif t.v == ")" and t.k == "P":
+            depth -= 1
+    return None
+
+
+def normalize_head(toks: list[Tok], body: int, hints: MacroHints, typedefs: set[str]) -> tuple[list[Tok], int]:
+    """Make the head standard C; returns (new head tokens, name index)."""
+    head = toks[:body]
+    # `__initfunc(int foo(void))` -> `int foo(void)`
+    for k, t in enumerate(head):
+        if t.k == "I" and t.v in hints.wrappers and k + 1 < len(head) and head[k + 1].v == "(":
+            close = match_close(head, k + 1)
+            head = head[:k] + head[k + 2 : close] + head[close + 1 :]
+            break
+    for k, t in enumerate(head):
+        if t.k == "I" and k + 1 < len(head) and head[k + 1].v == "(":
+            for definer in hints.definers:
+                if definer.pattern.fullmatch(t.v):
+                    head = head[:k] + _expand_definer(head, k, definer)
+                    break
+            else:
+                continue
+            break
+    found = function_name(head, len(head))
+    if found is None:
+        return head, -1
+    name_i, _ = found
+    pre = head[:name_i]
+    # Words between storage and name that are neither types nor keywords are
+    # attribute-like macros (`__meminit`, `noinline_for_stack`).
+    keep: list[Tok] = []
+    type_seen = any(t.v in TYPE_KEYWORDS for t in pre)
+    ids = [k for k, t in enumerate(pre) if t.k == "I" and t.v not in C_KEYWORDS and not (k > 0 and pre[k - 1].v in ("struct", "union", "enum"))]
+    chosen = None
+    if not type_seen and ids:
+        known = [k for k in ids if k in ids and (pre[k].v in typedefs or hints.is_typedef_name(pre[k].v))]
+        chosen = known[-1] if known else ids[-1]
+        typedefs.add(pre[chosen].v)
+    for k, t in enumerate(pre):
+        if k in ids and k != chosen:
+            continue
+        keep.append(t)
+    head = keep + head[name_i:]
+    return head, len(keep)
+
+
+def _expand_definer(head: list[Tok], k: int, definer) -> list[Tok]:
+    close = match_close(head, k + 1)
+    args = _split_args(head, k + 1, close)
+    at = head[k]
+    if not args or not args[0]:
+        return head[k:]
+    out = [Tok("I", w, at.ln, at.col) for w in definer.ret.split()]
+    out.append(Tok("I", definer.prefix + args[0][0].v, at.ln, at.col))
+    out.append(Tok("P", "(", at.ln, at.col))
+    pairs = args[1:]
+    if not pairs:
+        out.append(Tok("I", "void", at.ln, at.col))
+    for m in range(0, len(pairs) - 1, 2):
+        if m:
+            out.append(Tok("P", ",", at.ln, at.col))
+        out.extend(pairs[m])
+        out.extend(pairs[m + 1])
+    out.append(Tok("P", ")", at.ln, at.col))
+    return out + head[close + 1 :]
+
+
+def render(toks: list[Tok], path: str) -> tuple[str, dict[tuple[int, int], int]]:
+    """Source text placing each token on its original line (and column when possible)."""
+    parts: list[str] = []
+    where: dict[tuple[int, int], int] = {}
+    qpath = path.replace("\\", "\\\\").replace('"', '\\"')
+    line = toks[0].ln if toks else 1
+    parts.append(f'# {line} "{qpath}"\n')
+    col = 1
+    for idx, t in enumerate(toks):
+        if t.ln > line:
+            if t.ln - line < 8:
+                parts.append("\n" * (t.ln - line))
+            else:
+                parts.append(f'\n# {t.ln} "{qpath}"\n')
+            line = t.ln
+            col = 1
+        if t.col > col:
+            parts.append(" " * (t.col - col))
+            col = t.col
+        elif idx:
+            parts.append(" ")
+            col += 1
+        where.setdefault((line, col), idx)
+        parts.append(t.v)
+        col += len(t.v)
+    parts.append("\n")
+    return "".join(parts), where
+
+
+def parse_function(toks: list[Tok], body: int, path: str, hints: MacroHints, typedefs: set[str], max_retries: int) -> FuncResult:
+    local = set(typedefs)
+    deleted: set[int] = set()  # id() of tokens found to be attribute-like
+    head, name_i = normalize_head(toks, body, hints, local)
+    name = head[name_i].v if name_i >= 0 else "?"
+    static = any(t.v == "static" for t in head[: max(name_i, 0)])
+    if name_i < 0:
+        return FuncResult(name, static, None, "no function name in the definition head", toks[0].ln)
+    error, error_line = "", toks[0].ln
+    for _ in range(max_retries + 1):
+        work = [t for t in head if id(t) not in deleted]
+        full = work + rewrite_body(toks, body, hints, local)
+        full = [t for t in full if id(t) not in deleted]
+        text, where = render(full, path)
+        seeds = local | _pattern_typedefs(full, local, hints)
+        try:
+            ast = _parser().parse_chunk(text, path, seeds)
+        except ParseError as exc:
+            error, error_line, fix = _diagnose(str(exc), full, where, local, hints)
+            if fix is None:
+                break
+            action, tok = fix
+            if action == "typedef":
+                local.add(tok.v)
+            else:
+                deleted.add(id(tok))
+            continue
+        except (AssertionError, RecursionError, IndexError, TypeError, AttributeError) as exc:
+            return FuncResult(name, static, None, f"parser failure: {type(exc).__name__}: {exc}", toks[0].ln)
+        funcs = [e for e in ast.ext if isinstance(e, c_ast.FuncDef)]
+        if not funcs:
+            return FuncResult(name, static, None, "parsed, but not as a function definition", toks[0].ln)
+        typedefs.update(local - typedefs)
+        return FuncResult(funcs[0].decl.name or name, static, funcs[0], None, 0)
+    return FuncResult(name, static, None, error, error_line)
+
+
+def _pattern_typedefs(toks: list[Tok], local: set[str], hints: MacroHints) -> set[str]:
+    """Coccinelle's rule (`.*_t` is a typedef), except for names used as calls (`min_t(...)`)."""
+    found: set[str] = set()
+    called: set[str] = set()
+    for k, t in enumerate(toks):
+        if t.k == "I" and t.v not in local and hints.is_typedef_name(t.v):
+            if k + 1 < len(toks) and toks[k + 1].v == "(":
+                called.add(t.v)
+            else:
+                found.add(t.v)
+    return found - called
+
+
+def _diagnose(msg: str, toks: list[Tok], where, local: set[str], hints: MacroHints):
+    """(reason, line, fix): fix is ("typedef"|"delete", token) or None."""
+    m = _COORD_RE.match(msg)
+    if not m:
+        return msg, toks[0].ln if toks else 0, None
+    line, col, reason = int(m.group(2)), int(m.group(3)), m.group(4)
+    e = where.get((line, col))
+    if e is None:
+        return reason, line, None
+    if "previously declared" in reason:
+        return reason, line, None
+
+    def unknown(k: int) -> bool:
+        if k < 0 or k >= len(toks):
+            return False
+        t = toks[k]
+        return (
+            t.k == "I" and t.v not in C_KEYWORDS and t.v not in local
+            and not (k > 0 and toks[k - 1].v in ("struct", "union", "enum", ".", "->", "goto"))
+        )
+
+    def is_type(k: int) -> bool:
+        return k >= 0 and toks[k].k == "I" and (toks[k].v in TYPE_KEYWORDS or toks[k].v in local or toks[k].v in _STORAGE)
+
+    fix = None
+    if unknown(e - 1) and is_type(e - 2) and toks[e].k == "I":
+        fix = ("delete", toks[e - 1])  # `int __attr name`
+    elif unknown(e - 1) and (toks[e].k == "I" or toks[e].v == "*" or toks[e].v in ("const", "volatile")):
+        fix = ("typedef", toks[e - 1])  # `u32 x`, `foo_t *p`
+    elif e >= 3 and toks[e - 1].v == ")" and unknown(e - 2) and toks[e - 3].v == "(":
+        fix = ("typedef", toks[e - 2])  # `(foo_t)x`
+    elif unknown(e) and e + 1 < len(toks) and (toks[e + 1].k == "I" or toks[e + 1].v == "*"):
+        fix = ("typedef", toks[e])
+    elif e >= 1 and toks[e - 1].v in local and toks[e - 1].k == "I" and is_type(e - 2) and toks[e].k == "I" and toks[e - 1].v not in TYPE_KEYWORDS:
+        fix = ("delete", toks[e - 1])
+    else:
+        for k in range(e - 1, max(e - 6, -1), -1):
+            if unknown(k) and k + 1 < len(toks) and (toks[k + 1].v in ("*", ")") or toks[k + 1].k == "I"):
+                if k > 0 and toks[k - 1].v in ("(", ",", "{", ";"):
+                    fix = ("typedef", toks[k])
+                    break
+    text = toks[e].v if e < len(toks) else ""
+    return reason if text in reason else f"{reason} (at {text!r})", line, fix
