@@ -191,8 +191,13 @@ def release_findings(analysis: FlagAnalysis, audit: dict[str, set[str]]) -> list
         details = [f"set: {s.function} ({s.file}:{s.line})" for s in setters]
         if not setters:
             details += [f"set: {fn} ({f}:{ln})" for f, ln, fn in set_sites.get((family, flag), [])[:5]]
-        reach = sorted({h.at for h in hits if h.at != release}, key=lambda s: (s.file, s.line))
-        details += [f"reaches it from: {s.function} ({s.file}:{s.line}) calling {s.call}()" for s in reach[:8]]
+        reach = sorted({(h.at, h.root) for h in hits if h.at != release}, key=lambda x: (x[0].file, x[0].line))
+        for at, root in reach[:8]:
+            if root:
+                details.append(f"not cleared before it in: {at.function} ({at.file}:{at.line}), "
+                               f"which no analysed function calls")
+            else:
+                details.append(f"reached from: {at.function} ({at.file}:{at.line}) calling {at.call}()")
         related = tuple(Related(s.file, s.line, f"{flag} set in {s.function}") for s in setters[:8])
         out.append(Finding("flag-not-cleared-at-release", "warning", release.file, release.line, 1,
                            release.function, msg, details=tuple(details), related=related,

@@ -1,0 +1,366 @@
+"""The lock-balance check family: per-function path walk, exit analysis and
+interprocedural summaries.
+
+Order of work: callees before callers (over the functions analysed), so a
+function that consistently returns with a lock taken or released becomes a
+`LockOp` for its callers, exactly like a rule from `rules/locks.toml`; sparse
+annotations (`__acquires`/`__releases`/`__must_hold`) override what is learnt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pycparser import c_ast
+
+from pgtool.lint.cfg import CFG, call_name, expr_text
+from pgtool.lint.findings import Finding, Related
+from pgtool.lint.lockrules import LockOp, LockRules, load_lock_rules
+from pgtool.lint.lockstate import State, idents, lock_text, root_ident
+from pgtool.lint.lockwalk import ExitRecord, LockWalk, display
+from pgtool.lint.output import register_rule_help
+from pgtool.lint.paths import walk
+
+FAMILY = "locks"
+
+CHECKS = {
+    "inconsistent-exit": "the same lock ends at different depths on different return paths",
+    "double-lock": "a non-recursive lock taken again while held on a path",
+    "double-unlock": "a lock released twice on a path",
+    "unlock-without-lock": "a lock released below what any caller can hold",
+    "irqsave-mismatch": "irqsave/irqrestore pairs with different flags or a non-restoring release",
+    "held-at-exit": "a function returns holding a lock its callers cannot release",
+    "analysis-budget": "the per-function path bound was hit: results may be incomplete",
+}
+for _check, _text in CHECKS.items():
+    register_rule_help(_check, _text)
+register_rule_help("parse-failure", "a function the C front-end could not parse")
+
+_SUCCESS = {"zero", "pos", "other"}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a function does to locks its callers can name."""
+
+    function: str
+    file: str
+    static: bool
+    ops: tuple[LockOp, ...]       # each op's `name` is the function's name
+
+
+@dataclass
+class FunctionResult:
+    findings: list[Finding]
+    summary: Summary | None
+    visits: int
+
+
+# -- helpers over the function's AST -------------------------------------------
+
+def param_names(func: c_ast.FuncDef) -> list[str]:
+    args = getattr(func.decl.type, "args", None)
+    out: list[str] = []
+    for p in (args.params if args is not None else []):
+        out.append(getattr(p, "name", None) or "")
+    return out
+
+
+def local_names(func: c_ast.FuncDef) -> set[str]:
+    out: set[str] = set()
+    stack = [func.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, c_ast.Decl) and node.name:
+            out.add(node.name)
+        stack.extend(child for _, child in node.children())
+    return out
+
+
+def called_names(func: c_ast.FuncDef) -> set[str]:
+    out: set[str] = set()
+    stack = [func.body]
+    while stack:
+        node = stack.pop()
+        name = call_name(node)
+        if name:
+            out.add(name)
+        stack.extend(child for _, child in node.children())
+    return out
+
+
+def _branch_texts(cfg: CFG) -> tuple[frozenset, frozenset, frozenset]:
+    """(correlated condition texts, tracked variables, condition node ids)."""
+    counts: dict[str, int] = defaultdict(int)
+    tracked: set[str] = set()
+    cond_ids: set[int] = set()
+    seen_nodes: set[int] = set()
+    for block in cfg.blocks:
+        for edge in block.succs:
+            if edge.cond is None:
+                continue
+            cond_ids.add(id(edge.cond))
+            if id(edge.cond) in seen_nodes:
+                continue
+            seen_nodes.add(id(edge.cond))
+            counts[expr_text(edge.cond)] += 1
+            node = edge.cond
+            if isinstance(node, c_ast.ID):
+                tracked.add(node.name)
+            elif isinstance(node, c_ast.BinaryOp) and node.op in ("==", "!="):
+                for side in (node.left, node.right):
+                    if isinstance(side, c_ast.ID):
+                        tracked.add(side.name)
+    for site in cfg.returns:
+        if isinstance(site.expr, c_ast.ID):
+            tracked.add(site.expr.name)
+    correlated = frozenset(t for t, n in counts.items() if n > 1)
+    return correlated, frozenset(tracked), frozenset(cond_ids)
+
+
+def template_for(text: str, node_root: str | None, params: list[str], locals_: set[str],
+                 is_global_class: bool) -> str | None:
+    """A lock text a caller can name: `$i` for parameters; None if it hangs off a local."""
+    if is_global_class:
+        return text
+    if node_root is None:
+        return None
+    if node_root in params:
+        idx = params.index(node_root)
+        return re.sub(rf"\b{re.escape(node_root)}\b", f"${idx}", text, count=1)
+    if node_root in locals_:
+        return None
+    return text     # a global variable: the same name in every caller
+
+
+def _root_of_text(text: str) -> str | None:
+    m = re.match(r"^[&*(\s]*([A-Za-z_]\w*)", text)
+    return m.group(1) if m else None
+
+
+# -- the analysis ----------------------------------------------------------------
+
+def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp],
+                     budget: int) -> FunctionResult:
+    correlated, tracked, cond_ids = _branch_texts(cfg)
+    ret_ids = frozenset(id(s.expr) for s in cfg.returns if s.expr is not None)
+    lw = LockWalk(cfg, rules, ops, tracked, correlated, cond_ids, ret_ids)
+    stats = walk(cfg, State(), lw, budget)
+    findings: list[Finding] = []
+    fname, file = function.name, function.file
+    for ev in sorted(lw.events.values(), key=lambda e: (e.line, e.check)):
+        findings.append(Finding(ev.check, "warning", file, ev.line, ev.col, fname, ev.message,
+                                ev.details, subject=display(ev.key), family=FAMILY))
+    if stats.exhausted:
+        findings.append(Finding("analysis-budget", "note", file, function.start_line, 1, fname,
+                                f"path bound of {budget} states hit; lock results for this function "
+                                f"may be incomplete", family=FAMILY))
+    params = param_names(function.ast)
+    locals_ = local_names(function.ast)
+    annotated = {a.kind for a in function.annotations}
+    summary_ops: list[LockOp] = []
+    exits = sorted(lw.exits, key=lambda r: (r.site.line, r.ret, r.locks))
+    for key in sorted(lw.touched):
+        verdict = _exit_verdict(key, exits)
+        cls = rules.classes.get(key[0]) or next((o.cls for o in ops.values() if o.cls.name == key[0]), None)
+        if cls is None:
+            continue
+        tmpl = template_for(key[1], _root_of_text(key[1]), params, locals_, cls.global_name is not None)
+        kind = verdict[0]
+        if kind == "inconsistent":
+            findings.append(_inconsistent(function, key, verdict[1]))
+        elif kind == "consistent":
+            delta = verdict[1]
+            if delta > 0 and tmpl is not None:
+                summary_ops.append(LockOp(fname, cls, "acquire", template=tmpl, origin=f"{file}:{function.start_line}"))
+            elif delta < 0 and tmpl is not None:
+                summary_ops.append(LockOp(fname, cls, "release", template=tmpl, origin=f"{file}:{function.start_line}"))
+            elif delta > 0 and not annotated and not stats.exhausted:
+                lines = sorted({r.site.line for r in exits})
+                findings.append(Finding(
+                    "held-at-exit", "note", file, lines[0] if lines else function.end_line, 1, fname,
+                    f"'{display(key)}' is still held when the function returns, and callers cannot name it",
+                    (f"held at return: {', '.join(map(str, lines))}",), subject=display(key), family=FAMILY))
+        elif kind == "try" and tmpl is not None:
+            summary_ops.append(LockOp(fname, cls, "try", held_on=verdict[1], template=tmpl,
+                                      origin=f"{file}:{function.start_line}"))
+    summary_ops = _apply_annotations(function, rules, ops, summary_ops, params, locals_, lw.touched)
+    summary = Summary(fname, file, function.static, tuple(summary_ops)) if summary_ops else None
+    return FunctionResult(findings, summary, stats.visits)
+
+
+def _exit_verdict(key, exits: list[ExitRecord]):
+    """("consistent", delta) | ("try", held_on) | ("conditional", None) | ("inconsistent", rows)."""
+    rows = []     # (site, ret class, depth or None for a returned try result)
+    try_held = set()
+    for r in exits:
+        tr = dict(r.try_ret)
+        if key in tr:
+            try_held.add(tr[key])
+            rows.append((r.site, r.ret, None))
+            continue
+        rows.append((r.site, r.ret, dict(r.locks).get(key, 0)))
+    depths = {d for _, _, d in rows if d is not None}
+    if try_held:
+        if len(try_held) == 1 and (not depths or depths == {0}):
+            return ("try", try_held.pop())
+        return ("conditional", None)
+    if not depths:
+        return ("consistent", 0)
+    if len(depths) == 1:
+        return ("consistent", depths.pop())
+    hi, lo = max(depths), min(depths)
+    per_site: dict = defaultdict(set)
+    for site, _, d in rows:
+        per_site[site].add(d)
+    by_class: dict[str, set] = defaultdict(set)
+    for _, ret, d in rows:
+        by_class[ret].add(d)
+    held = {c for c, ds in by_class.items() if ds == {hi}}
+    released = {c for c, ds in by_class.items() if ds == {lo}}
+    if held | released == set(by_class) and len(depths) == 2:
+        # Locked on success, unlocked on failure: a conditional lock function
+        # (mutex_lock_interruptible-like), as smatch classifies returns.
+        if held <= {"zero"} and released <= {"neg"}:
+            return ("try", "zero") if hi > 0 else ("conditional", None)
+        if held <= {"pos"} and released <= {"zero", "neg"}:
+            return ("try", "nonzero") if hi > 0 else ("conditional", None)
+        if held <= {"other"} and released <= {"null", "neg"}:
+            return ("try", "nonnull") if hi > 0 else ("conditional", None)
+        if held <= _SUCCESS and released <= {"neg", "null"} and "other" not in held | released:
+            return ("conditional", None)
+    return ("inconsistent", rows)
+
+
+def _inconsistent(function, key, rows) -> Finding:
+    depths = sorted({d for _, _, d in rows if d is not None})
+    hi = depths[-1]
+    held = sorted({(s.line, s.col) for s, _, d in rows if d == hi})
+    released = sorted({(s.line, s.col) for s, _, d in rows if d is not None and d < hi})
+    name = display(key)
+    took_here = hi > 0
+    if took_here:
+        message = f"'{name}' held on some return paths but not others"
+    else:
+        message = f"'{name}' released on some paths but not others"
+    line, col = held[0] if held else (function.start_line, 1)
+    mixed = {ln for ln, _ in held} & {ln for ln, _ in released}
+    def fmt(items):
+        return ", ".join(f"{ln}{'*' if ln in mixed else ''}" for ln, _ in items)
+    details = [f"held at return    : {fmt(held)}", f"released at return: {fmt(released)}"]
+    if mixed:
+        details.append("* reached both with and without the lock (from different paths)")
+    related = tuple(Related(function.file, ln, f"'{name}' held here") for ln, _ in held) + \
+        tuple(Related(function.file, ln, f"'{name}' released here") for ln, _ in released)
+    return Finding("inconsistent-exit", "warning", function.file, line, col, function.name, message,
+                   tuple(details), related, subject=name, family=FAMILY)
+
+
+def _apply_annotations(function, rules, ops, learnt: list[LockOp], params, locals_, touched) -> list[LockOp]:
+    """`__acquires(x)` / `__releases(x)` make the function a lock op for callers."""
+    if not function.annotations:
+        return learnt
+    out = list(learnt)
+    for ann in function.annotations:
+        if ann.kind not in ("acquires", "releases"):
+            continue
+        cls = rules.global_class(ann.expr)
+        text = ann.expr.strip()
+        if cls is None:
+            # the class of a lock with that text used in the body, if any
+            match = next((k for k in touched if k[1] == text), None)
+            cls = rules.classes.get(match[0]) if match else None
+        if cls is None:
+            continue
+        text = cls.global_name or text
+        tmpl = template_for(text, _root_of_text(text), params, locals_, cls.global_name is not None)
+        if tmpl is None:
+            continue
+        action = "acquire" if ann.kind == "acquires" else "release"
+        out = [o for o in out if o.cls.name != cls.name]
+        out.append(LockOp(function.name, cls, action, template=tmpl,
+                          origin=f"{function.file}:{ann.line} (annotation)"))
+    return out
+
+
+# -- whole-run driver -------------------------------------------------------------
+
+def call_order(functions) -> list:
+    """Callees before callers (cycles cut anywhere), over the given functions."""
+    by_name: dict[str, list] = defaultdict(list)
+    for f in functions:
+        by_name[f.name].append(f)
+    order: list = []
+    state: dict[int, int] = {}
+    for root in functions:
+        if id(root) in state:
+            continue
+        stack = [(root, iter(sorted(called_names(root.ast))))]
+        state[id(root)] = 1
+        while stack:
+            func, it = stack[-1]
+            advanced = False
+            for name in it:
+                for callee in _resolve(by_name.get(name, ()), func):
+                    if id(callee) not in state:
+                        state[id(callee)] = 1
+                        stack.append((callee, iter(sorted(called_names(callee.ast)))))
+                        advanced = True
+                        break
+                if advanced:
+                    break
+            if not advanced:
+                stack.pop()
+                state[id(func)] = 2
+                order.append(func)
+    return order
+
+
+def _resolve(candidates, caller):
+    same_file = [c for c in candidates if c.file == caller.file]
+    if same_file:
+        return same_file[:1]
+    return [c for c in candidates if not c.static][:1]
+
+
+def ops_for(function, rules: LockRules, summaries: dict[str, list[Summary]]) -> dict[str, LockOp]:
+    """Rule ops plus the summaries visible from `function` (same file first)."""
+    ops = dict(rules.ops)
+    for name, sums in summaries.items():
+        pick = [s for s in sums if s.file == function.file] or [s for s in sums if not s.static]
+        if pick and name != function.name:
+            for op in pick[0].ops:
+                ops[name] = op     # one effect per wrapper name (the last wins)
+    return ops
+
+
+def analyse(functions, cfg_of, rules: LockRules, scope_filter, budget: int,
+            external: dict[str, list[Summary]] | None = None):
+    """Analyse `functions` callee-first. Returns (findings, summaries by name)."""
+    summaries: dict[str, list[Summary]] = defaultdict(list)
+    for name, sums in (external or {}).items():
+        summaries[name].extend(sums)
+    findings: list[Finding] = []
+    for function in call_order(functions):
+        if rules.ignore is not None and rules.ignore.search(function.name):
+            continue
+        ops = ops_for(function, rules, summaries)
+        result = analyse_function(function, cfg_of(function), rules, ops, budget)
+        if result.summary is not None:
+            summaries[function.name] = [s for s in summaries[function.name]
+                                        if s.file != function.file] + [result.summary]
+        if scope_filter(function):
+            findings.extend(result.findings)
+    return findings, summaries
+
+
+def run(ctx) -> list[Finding]:
+    """Check-family entry point (see pgtool.lint.checks)."""
+    rules = load_lock_rules(ctx.rules_dir)
+    if not ctx.noreturn:
+        ctx.noreturn = rules.noreturn
+    findings, _ = analyse(ctx.functions, ctx.cfg, rules, ctx.in_scope, ctx.budget,
+                          getattr(ctx, "external_summaries", None))
+    return findings

@@ -1,0 +1,502 @@
+"""The transfer functions of the lock walk: what each call, assignment and
+branch does to the per-path `State`.
+
+Branch correlation has three sources: the result of a try-lock (on the edge
+that tests it, or through the variable it was stored in), small integer
+variables assigned constants (`locked = 1; ... if (locked) unlock()`), and
+repeated identical conditions (`if (c) lock(); ... if (c) unlock();`), whose
+facts die when a variable they read is assigned or at a loop's back edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pycparser import c_ast
+
+from pgtool.lint.cfg import CFG, Edge, ReturnSite, ScopeExit, call_name, expr_text, guard_call, node_line
+from pgtool.lint.lockrules import LockClass, LockOp, LockRules
+from pgtool.lint.lockstate import (MAX_DEPTH, MIN_DEPTH, Held, State, idents, int_value, lock_text,
+                                   return_class, root_ident)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something wrong on one path, reported whatever the other paths do."""
+
+    check: str
+    line: int
+    col: int
+    key: tuple
+    message: str
+    details: tuple = ()
+
+
+@dataclass(frozen=True)
+class ExitRecord:
+    site: ReturnSite
+    ret: str                   # return class (see lockstate.return_class)
+    locks: tuple               # ((key, depth), ...) for every lock touched
+    try_ret: tuple = ()        # keys whose state is the returned try-lock result: ((key, held_on), ...)
+
+
+def _cmp_zero(node: c_ast.BinaryOp) -> tuple[c_ast.Node, str] | None:
+    """`x OP 0` or `0 OP x`: (x, OP as if x were on the left)."""
+    flip = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+    if node.op not in flip:
+        return None
+    if int_value(node.right) == 0:
+        return node.left, node.op
+    if int_value(node.left) == 0:
+        return node.right, flip[node.op]
+    return None
+
+
+def _nonzero_on(op: str, value: bool) -> bool | None:
+    """Is x nonzero, given that `x OP 0` has truth `value`? None: cannot tell."""
+    if op == "!=":
+        return value
+    if op == "==":
+        return not value
+    if op == "<":
+        return True if value else None
+    if op == ">=":   # x >= 0: for 0/-errno results, the success (zero) side
+        return False if value else True
+    if op == ">":
+        return True if value else None
+    if op == "<=":
+        return None if value else True
+    return None
+
+
+@dataclass
+class LockWalk:
+    """Transfer functions for `pgtool.lint.paths.walk` over one function."""
+
+    cfg: CFG
+    rules: LockRules
+    ops: dict[str, LockOp]               # rule ops plus callee summaries
+    tracked: frozenset[str]              # small variables whose constant values are followed
+    correlated: frozenset[str]           # condition texts worth remembering
+    cond_ids: frozenset[int]
+    ret_ids: frozenset[int]
+    events: dict = field(default_factory=dict)
+    exits: set = field(default_factory=set)
+    touched: set = field(default_factory=set)     # keys seen at all
+
+    # -- lock operations --------------------------------------------------
+    def key_for(self, op: LockOp, args: list[c_ast.Node]) -> tuple | None:
+        cls = op.cls
+        if op.template is not None:
+            return (cls.name, substitute(op.template, args))
+        if cls.global_name:
+            return (cls.name, cls.global_name)
+        idx = op.lock_arg if op.lock_arg is not None else cls.arg
+        if idx is None or idx >= len(args):
+            return None
+        return (cls.name, lock_text(args[idx]))
+
+    def flags_of(self, op: LockOp, args: list[c_ast.Node]) -> str:
+        if op.flags_arg is None or op.flags_arg >= len(args):
+            return ""
+        return lock_text(args[op.flags_arg])
+
+    def _event(self, check: str, node: c_ast.Node, key: tuple, message: str, details: tuple = ()) -> None:
+        line = node_line(node)
+        ek = (check, line, key)
+        if ek not in self.events:
+            col = node.coord.column if getattr(node, "coord", None) and node.coord.column else 1
+            self.events[ek] = Event(check, line, col, key, message, details)
+
+    def acquire(self, st: State, key: tuple, cls: LockClass, node, variant: str = "", flags: str = "",
+                name: str = "") -> State:
+        locks = st.lock_map()
+        cur = locks.get(key, Held(0, False))
+        line = node_line(node)
+        if not cls.counting and cur.depth >= 1:
+            self._event("double-lock", node, key,
+                        f"'{display(key)}' acquired by {name or 'call'}() while already held",
+                        (f"previously acquired at line {cur.last_line}",))
+        tags = cur.tags + ((variant, flags, line),)
+        locks[key] = Held(min(cur.depth + 1, MAX_DEPTH), True, tags[-MAX_DEPTH:], line, "acquire")
+        self.touched.add(key)
+        return st.with_locks(locks)
+
+    def release(self, st: State, key: tuple, cls: LockClass, node, variant: str = "", flags: str = "",
+                name: str = "", restore: bool = False) -> State:
+        locks = st.lock_map()
+        cur = locks.get(key, Held(0, False))
+        if restore and cur.depth <= 0:
+            return st      # restore_flags()/sti() with nothing taken here: a no-op for us
+        line = node_line(node)
+        if not cls.counting:
+            if cur.depth <= -1 or (cur.depth == 0 and cur.here and cur.last_action == "release"):
+                # taken and released here, or the caller's hold already given back
+                check = "double-unlock" if cur.here else "unlock-without-lock"
+                what = "released again" if check == "double-unlock" else "released but not held"
+                details = (f"last released at line {cur.last_line}",) if cur.last_action == "release" else ()
+                self._event(check, node, key, f"'{display(key)}' {what} by {name or 'call'}()", details)
+        if cur.tags:
+            tvariant, tflags, tline = cur.tags[-1]
+            if tvariant == "irqsave" and variant != "irqsave":
+                self._event("irqsave-mismatch", node, key,
+                            f"'{display(key)}' taken with an irqsave call at line {tline} "
+                            f"but released by {name}() without restoring the flags")
+            elif variant == "irqsave" and tvariant != "irqsave":
+                self._event("irqsave-mismatch", node, key,
+                            f"'{display(key)}' released by {name}() restoring flags '{flags}' "
+                            f"but taken at line {tline} without saving them")
+            elif variant == "irqsave" and tflags and flags and tflags != flags:
+                self._event("irqsave-mismatch", node, key,
+                            f"'{display(key)}' restored with flags '{flags}' but saved in '{tflags}' "
+                            f"at line {tline}")
+        locks[key] = Held(max(cur.depth - 1, MIN_DEPTH), cur.here, cur.tags[:-1], line, "release")
+        self.touched.add(key)
+        return st.with_locks(locks)
+
+    def apply_op(self, st: State, op: LockOp, args, node, held: bool | None = None) -> State:
+        key = self.key_for(op, args)
+        if key is None:
+            return st
+        flags = self.flags_of(op, args)
+        if op.action == "acquire" or (op.action == "try" and held):
+            return self.acquire(st, key, op.cls, node, op.variant, flags, op.name)
+        if op.action in ("release", "restore"):
+            return self.release(st, key, op.cls, node, op.variant, flags, op.name,
+                                restore=op.action == "restore")
+        return st
+
+    # -- items ------------------------------------------------------------
+    def item(self, st: State, item, block: int) -> State | None:
+        if isinstance(item, ScopeExit):
+            return self.scope_exit(st, item)
+        in_cond = id(item) in self.cond_ids
+        in_ret = id(item) in self.ret_ids
+        if in_ret:
+            try_call = self.try_call(item)
+            if try_call is not None:
+                # `return spin_trylock(l)`: held iff the return value says so
+                st = self.expr(st, try_call[1], skip_try=True)
+                key = self.key_for(try_call[0], _args(try_call[1]))
+                if key is not None:
+                    pend = dict(st.pend)
+                    pend["$ret"] = (try_call[0].name, key, node_line(item))
+                    return st.with_pend(pend)
+                return st
+        return self.expr(st, item, skip_try=in_cond, top=not in_cond and not in_ret)
+
+    def scope_exit(self, st: State, item: ScopeExit) -> State:
+        if item.kind == "guard":
+            found = self.guard_target(item.node)
+            if found is None:
+                return st
+            cls, key = found
+            node = _at_line(item.node, item.line)
+            return self.release(st, key, cls, node, name=f"end of {'scoped_guard' if call_name(item.node) else 'guard'} scope")
+        op = self.ops.get(item.func or "")
+        if op is not None and op.action in ("release", "restore"):
+            # __cleanup__(unlock_fn) on a lock pointer variable
+            key = (op.cls.name, op.cls.global_name or item.var or "")
+            return self.release(st, key, op.cls, _at_line(item.node, item.line), name=item.func or "")
+        return st
+
+    def guard_target(self, node: c_ast.Node) -> tuple[LockClass, tuple] | None:
+        """(class, key) a guard()/scoped_guard() call takes."""
+        g = guard_call(node)
+        if g is not None:
+            inner = g.name.args.exprs if g.name.args else []
+            cname = expr_text(inner[0]) if inner else ""
+            args = _args(g)
+        elif call_name(node) in ("scoped_guard", "scoped_cond_guard"):
+            all_args = _args(node)
+            if not all_args:
+                return None
+            cname = expr_text(all_args[0])
+            args = all_args[1:] if call_name(node) == "scoped_guard" else all_args[2:]
+        else:
+            return None
+        cls = self.rules.guards.get(cname)
+        if cls is None:
+            return None
+        if cls.global_name:
+            return cls, (cls.name, cls.global_name)
+        if not args:
+            return None
+        return cls, (cls.name, lock_text(args[0]))
+
+    def try_call(self, node) -> tuple[LockOp, c_ast.FuncCall] | None:
+        while isinstance(node, c_ast.Cast):
+            node = node.expr
+        name = call_name(node)
+        op = self.ops.get(name) if name else None
+        if op is not None and op.action == "try":
+            return op, node
+        return None
+
+    def expr(self, st: State, node, skip_try: bool = False, top: bool = False) -> State:
+        """Evaluate an expression (or declaration) for its lock effects, in order."""
+        if node is None:
+            return st
+        if isinstance(node, c_ast.Decl):
+            if node.init is not None:
+                st = self.expr(st, node.init)
+                st = self.assign(st, node.name, node.init)
+            return st
+        if isinstance(node, c_ast.Assignment):
+            st = self.expr(st, node.rvalue, skip_try=True)
+            var = root_ident(node.lvalue)
+            if var is not None:
+                st = self.assign(st, var if isinstance(node.lvalue, c_ast.ID) else None, node.rvalue,
+                                 killed=var, op=node.op)
+            if self.try_call(node.rvalue) is None:
+                return st
+            if not isinstance(node.lvalue, c_ast.ID):
+                # stored into memory we do not follow: assume the usual outcome
+                return self.apply_try_default(st, node.rvalue)
+            return st
+        if isinstance(node, c_ast.UnaryOp) and node.op in ("++", "--", "p++", "p--"):
+            var = root_ident(node.expr)
+            return self.kill(st, var) if var else st
+        if isinstance(node, c_ast.FuncCall):
+            for arg in _args(node):
+                st = self.expr(st, arg)
+            g = self.guard_target(node)
+            if g is not None and (guard_call(node) is not None or call_name(node) in ("scoped_guard", "scoped_cond_guard")):
+                cls, key = g
+                return self.acquire(st, key, cls, node, name="guard")
+            name = call_name(node)
+            if name is None:
+                return st
+            op = self.ops.get(name)
+            if op is not None:
+                if op.action == "try":
+                    if skip_try:
+                        return st
+                    return self.apply_try_default(st, node)
+                st = self.apply_op(st, op, _args(node), node)
+            # a call taking &var may change var
+            for arg in _args(node):
+                if isinstance(arg, c_ast.UnaryOp) and arg.op == "&":
+                    var = root_ident(arg.expr)
+                    if var:
+                        st = self.kill(st, var)
+            return st
+        if isinstance(node, c_ast.Compound):          # ({ ... }) statement expression
+            for sub in node.block_items or ():
+                st = self.expr(st, sub)
+            return st
+        if isinstance(node, (c_ast.FuncDef, c_ast.Typedef, c_ast.TypeDecl)):
+            return st
+        for _, child in node.children():
+            st = self.expr(st, child, skip_try=skip_try)
+        return st
+
+    def apply_try_default(self, st: State, call: c_ast.FuncCall) -> State:
+        """A try call whose result is not tested here: old code often ignores
+        down_interruptible()'s result; assume the lock was taken."""
+        found = self.try_call(call)
+        if found is None:
+            return st
+        return self.apply_op(st, found[0], _args(found[1]), found[1], held=True)
+
+    def assign(self, st: State, var: str | None, rvalue, killed: str | None = None, op: str = "=") -> State:
+        st = self.kill(st, killed or var) if (killed or var) else st
+        if var is None:
+            return st
+        found = self.try_call(rvalue)
+        if found is not None and op == "=":
+            key = self.key_for(found[0], _args(found[1]))
+            if key is not None:
+                pend = dict(st.pend)
+                pend[var] = (found[0].name, key, node_line(rvalue))
+                st = st.with_pend(pend)
+            return st
+        if var in self.tracked and op == "=":
+            value = int_value(rvalue)
+            if value is not None:
+                vals = dict(st.vals)
+                vals[var] = value
+                return st.with_vals(vals)
+        return st
+
+    def kill(self, st: State, var: str) -> State:
+        """`var` changed: forget facts, values and pending results that read it."""
+        facts = [f for f in st.facts if var not in _fact_idents(f[0])]
+        vals = {k: v for k, v in st.vals if k != var}
+        pend = {k: v for k, v in st.pend if k != var}
+        if len(facts) != len(st.facts) or len(vals) != len(st.vals) or len(pend) != len(st.pend):
+            return State(st.locks, frozenset(facts), tuple(sorted(vals.items())),
+                         tuple(sorted(pend.items(), key=lambda kv: kv[0])))
+        return st
+
+    # -- edges ------------------------------------------------------------
+    def edge(self, st: State, edge: Edge) -> State | None:
+        if edge.kill:
+            st = st.with_facts(f for f in st.facts if f[0] not in edge.kill)
+        cond = edge.cond
+        if cond is None:
+            return st
+        value = bool(edge.value)
+        resolved = self.resolve_try(st, cond, value)
+        if resolved is not None:
+            return resolved
+        # constant-valued variables
+        var, cvalue = _var_test(cond)
+        if var is not None:
+            vals = dict(st.vals)
+            if var in vals:
+                truth = (vals[var] != 0) if cvalue is None else (vals[var] == cvalue)
+                if cond_is_ne(cond):
+                    truth = not truth
+                return st if truth == value else None
+        if edge.loop:
+            return st
+        text = expr_text(cond)
+        if text in self.correlated:
+            if (text, not value) in st.facts:
+                return None
+            if (text, value) not in st.facts:
+                return st.with_facts(st.facts | {(text, value)})
+        return st
+
+    def resolve_try(self, st: State, cond, value: bool) -> State | None:
+        """The edge tests a try-lock's result: take the lock on the held side."""
+        node, nonzero = cond, value
+        while isinstance(node, c_ast.Cast):
+            node = node.expr
+        if isinstance(node, c_ast.BinaryOp):
+            cz = _cmp_zero(node)
+            if cz is None:
+                return None
+            node, op = cz
+            nonzero = _nonzero_on(op, value)
+            if nonzero is None:
+                return None
+        while isinstance(node, c_ast.Cast):
+            node = node.expr
+        stored = None
+        if isinstance(node, c_ast.Assignment) and node.op == "=":
+            stored = node.lvalue.name if isinstance(node.lvalue, c_ast.ID) else None
+            node = node.rvalue
+        found = self.try_call(node)
+        if found is not None and stored is not None:
+            # `if ((ret = try()))` is resolved here, not again at a later `if (ret)`
+            pend = dict(st.pend)
+            pend.pop(stored, None)
+            st = st.with_pend(pend)
+        if found is not None:
+            op, call = found
+            held = nonzero if op.held_on in ("nonzero", "nonnull") else not nonzero
+            return self.apply_op(st, op, _args(call), call, held=held)
+        if isinstance(node, c_ast.ID):
+            pend = dict(st.pend)
+            entry = pend.pop(node.name, None)
+            if entry is None:
+                return None
+            opname, key, line = entry
+            op = self.ops.get(opname)
+            if op is None:
+                return st.with_pend(pend)
+            held = nonzero if op.held_on in ("nonzero", "nonnull") else not nonzero
+            st = st.with_pend(pend)
+            if held:
+                st = self.acquire(st, key, op.cls, _at_line(node, line), op.variant, "", op.name)
+            return st
+        return None
+
+    # -- returns ----------------------------------------------------------
+    def at_return(self, st: State, site: ReturnSite) -> None:
+        locks = tuple(sorted((k, h.depth) for k, h in st.locks))
+        ret = return_class(site.expr, dict(st.vals))
+        try_ret: tuple = ()
+        pend = dict(st.pend)
+        if "$ret" in pend:
+            opname, key, _ = pend["$ret"]
+            op = self.ops.get(opname)
+            if op is not None:
+                try_ret = ((key, op.held_on),)
+        elif isinstance(site.expr, c_ast.ID) and site.expr.name in pend:
+            opname, key, _ = pend[site.expr.name]
+            op = self.ops.get(opname)
+            if op is not None:
+                try_ret = ((key, op.held_on),)
+        self.exits.add(ExitRecord(site, ret, locks, try_ret))
+
+
+def cond_is_ne(cond) -> bool:
+    return isinstance(cond, c_ast.BinaryOp) and cond.op == "!="
+
+
+def _var_test(cond) -> tuple[str | None, int | None]:
+    """`v` -> (v, None); `v == K` / `v != K` -> (v, K)."""
+    if isinstance(cond, c_ast.ID):
+        return cond.name, None
+    if isinstance(cond, c_ast.BinaryOp) and cond.op in ("==", "!="):
+        if isinstance(cond.left, c_ast.ID) and int_value(cond.right) is not None:
+            return cond.left.name, int_value(cond.right)
+        if isinstance(cond.right, c_ast.ID) and int_value(cond.left) is not None:
+            return cond.right.name, int_value(cond.left)
+    return None, None
+
+
+_FACT_IDENT_CACHE: dict[str, frozenset] = {}
+
+
+def _fact_idents(text: str) -> frozenset:
+    got = _FACT_IDENT_CACHE.get(text)
+    if got is None:
+        import re
+        got = frozenset(re.findall(r"[A-Za-z_]\w*", text))
+        _FACT_IDENT_CACHE[text] = got
+    return got
+
+
+def _args(call: c_ast.FuncCall) -> list:
+    return list(call.args.exprs) if call.args is not None else []
+
+
+class _LineNode:
+    """A stand-in node carrying a line, for events at a scope exit."""
+
+    def __init__(self, line: int):
+        from pycparser.c_ast import Coord  # type: ignore[attr-defined]
+        self.coord = Coord("", line, 1)
+
+
+def _at_line(node, line: int):
+    if line and node_line(node) != line:
+        return _LineNode(line)
+    return node
+
+
+def display(key: tuple) -> str:
+    return key[1]
+
+
+def substitute(template: str, args: list[c_ast.Node]) -> str:
+    """Put the call's argument texts into a summary's lock template (`&$0->lock`)."""
+    import re
+
+    def one(match: re.Match) -> str:
+        idx = int(match.group(1))
+        if idx >= len(args):
+            return "?"
+        return f"\0{idx}\0"
+
+    text = re.sub(r"\$(\d+)", one, template)
+    for idx, arg in enumerate(args):
+        marker = f"\0{idx}\0"
+        if marker not in text:
+            continue
+        atext = lock_text(arg)
+        if atext.startswith("&") and marker + "->" in text:
+            text = text.replace(marker + "->", atext[1:] + ".")
+        if atext.startswith("&") and "*" + marker in text:
+            text = text.replace("*" + marker, atext[1:])
+        if "&" + marker == text and atext.startswith("&"):
+            pass
+        simple = all(ch.isalnum() or ch in "_.->[]&" for ch in atext)
+        text = text.replace(marker, atext if simple else f"({atext})")
+    if text.startswith("&*"):
+        text = text[2:]
+    return text
