@@ -21,6 +21,7 @@ from pgtool.boot.initramfs import MARKER, make_initramfs
 from pgtool.boot.proc import terminate_as_interrupt
 from pgtool.boot.toolchain import find_toolchain
 from pgtool.boot.verdict import ERROR, FAIL, ConsoleRules, Verdict, classify
+from pgtool.tree import kernel_version
 
 Progress = Callable[[str], None]
 
@@ -37,6 +38,7 @@ class BootResult:
     compiler: str
     qemu_command: str | None      # copy-pasteable reproducer (None when the build failed)
     accel: str | None
+    qemu_exit_code: int | None    # None when pgtool stopped QEMU; 1 = pvpanic saw a panic
     artefacts: dict[str, str]     # bzImage, config, build_log, console_log, initrd
     timings: dict[str, float]     # build, boot, boot_to_marker, total (seconds)
     build_steps: int
@@ -88,7 +90,7 @@ def boot_check(tree: str | Path, config: str = "tiny", *, timeout: float = 120.0
     verdict: Verdict = classify(lines, rules, MARKER, ended=run.ended,
                                 guest_panicked=run.guest_panicked, infra=infra)
     base.verdict, base.cls, base.headline, base.excerpt = verdict.verdict, verdict.cls, verdict.headline, verdict.excerpt
-    base.qemu_command, base.accel = run.command, run.accel
+    base.qemu_command, base.accel, base.qemu_exit_code = run.command, run.accel, run.exit_code
     base.artefacts.update(console_log=str(run.console_log), initrd=str(initrd))
     base.timings["boot"] = round(run.seconds, 2)
     if run.marker_seconds is not None:
@@ -100,13 +102,11 @@ def boot_check(tree: str | Path, config: str = "tiny", *, timeout: float = 120.0
 
 
 def _base_result(tree: Path, spec: kconfig.ConfigSpec, compiler: str, built: BuildResult) -> BootResult:
-    from pgtool.tree import kernel_version
-
     artefacts = {"config": str(built.dotconfig), "build_log": str(built.log)}
     if built.bzimage:
         artefacts["bzImage"] = str(built.bzimage)
     return BootResult(ERROR, "", "", "", str(tree), kernel_version(tree), spec.name, compiler,
-                      None, None, artefacts, {"build": round(built.seconds, 2)}, built.steps,
+                      None, None, None, artefacts, {"build": round(built.seconds, 2)}, built.steps,
                       built.compiled, notes=list(built.config_warnings or []))
 
 

@@ -1,0 +1,66 @@
+"""Fixtures of the boot-check tests: a private build cache, the test kernel.
+
+Every test here uses the real cross compiler and the real QEMU. The build
+cache is a fresh folder per session (a CI machine starts cold); set
+PGTOOL_TEST_BOOT_CACHE to reuse one between runs while developing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+PGTOOL = [sys.executable, "-m", "pgtool"]
+
+
+@pytest.fixture(scope="session")
+def boot_cache(tmp_path_factory) -> Path:
+    cache = Path(os.environ.get("PGTOOL_TEST_BOOT_CACHE") or tmp_path_factory.mktemp("pgtool-cache"))
+    previous = os.environ.get("PGTOOL_CACHE")
+    os.environ["PGTOOL_CACHE"] = str(cache)
+    yield cache
+    if previous is None:
+        os.environ.pop("PGTOOL_CACHE", None)
+    else:
+        os.environ["PGTOOL_CACHE"] = previous
+
+
+def _git(tree: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(tree), *args], check=True)
+
+
+@pytest.fixture(scope="module")
+def test_kernel(kernel_worktree: Path, boot_cache: Path) -> Path:
+    """The baseline plus init/pgtool_test.c: an initcall failing as pgtool_test=<mode> asks.
+
+    Module-scoped and restored afterwards: the worktree is shared by the session.
+    """
+    source = kernel_worktree / "init" / "pgtool_test.c"
+    source.write_text((DATA / "pgtool_test.c").read_text())
+    with open(kernel_worktree / "init" / "Makefile", "a") as makefile:
+        makefile.write("obj-y += pgtool_test.o\n")
+    yield kernel_worktree
+    source.unlink(missing_ok=True)
+    _git(kernel_worktree, "checkout", "-q", "-f", "baseline", "--", "init/Makefile", "mm/filemap.c")
+
+
+def leftover_processes(needle: str) -> list[str]:
+    """Processes whose command line or working folder mentions `needle` (make, gcc, QEMU)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue
+        if needle in cmdline or cwd.startswith(needle):
+            found.append(f"{entry.name}: {cmdline.strip()[:200]} (cwd {cwd})")
+    return found

@@ -1,0 +1,126 @@
+"""One test kernel, built once with --config debug, failing as the command line asks.
+
+`init/pgtool_test.c` (tests/boot/data) is added to a worktree of the
+baseline; `pgtool_test=<mode>` picks the failure. Then, on the same build
+folder: a syntax error in mm/ is a build-error with its file and line and is
+an incremental build, and so is the rebuild after touching one mm/ file.
+Finally SIGINT/SIGTERM during a boot leave no QEMU behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from pgtool.boot.check import boot_check
+
+from .conftest import PGTOOL, leftover_processes
+
+pytestmark = pytest.mark.slow
+
+HANG_TIMEOUT = 25
+
+
+@pytest.fixture(scope="module")
+def debug_build(test_kernel, boot_cache):
+    """The cold build; without pgtool_test= the kernel boots clean under lockdep."""
+    result = boot_check(test_kernel, "debug", timeout=180)
+    return result
+
+
+def test_debug_kernel_boots_clean(debug_build):
+    assert debug_build.verdict == "pass", debug_build.headline + "\n" + debug_build.excerpt
+    assert "pgtool_test.o" in " ".join(debug_build.compiled)
+    config = open(debug_build.artefacts["config"]).read()
+    assert "CONFIG_PROVE_LOCKING=y" in config and "CONFIG_DEBUG_VM=y" in config
+
+
+@pytest.mark.parametrize("mode, cls, headline", [
+    ("panic", "panic", "Kernel panic - not syncing: pgtool_test: panic requested"),
+    ("bug", "bug", "kernel BUG at init/pgtool_test.c:"),
+    ("warn", "warning", "WARNING: CPU: 0 PID: 1 at init/pgtool_test.c:"),
+    ("lockdep_double", "lockdep", "WARNING: possible recursive locking detected"),
+    ("lockdep_unbalanced", "lockdep", "WARNING: bad unlock balance detected!"),
+])
+def test_failure_class(test_kernel, debug_build, mode, cls, headline):
+    result = boot_check(test_kernel, "debug", timeout=120, append=f"pgtool_test={mode}")
+    assert (result.verdict, result.cls, result.exit_code) == ("fail", cls, 1), result.headline
+    assert result.headline.startswith(headline)
+    assert result.build_steps < 10   # nothing rebuilt: only the boot differs
+    if mode != "panic":
+        assert "pgtool_test_init" in result.excerpt   # the call trace is shown
+    if mode in ("panic", "bug"):
+        assert result.qemu_exit_code == 1   # pvpanic made QEMU fail too
+
+
+def test_hang_within_timeout(test_kernel, debug_build):
+    result = boot_check(test_kernel, "debug", timeout=HANG_TIMEOUT, append="pgtool_test=hang")
+    assert (result.verdict, result.cls) == ("fail", "hang"), result.headline
+    assert "before the timeout" in result.headline or "soft lockup" in result.headline
+    assert result.qemu_exit_code is None            # pgtool stopped QEMU
+    assert result.timings["boot"] < HANG_TIMEOUT + 10
+    assert "pgtool_test: mode hang" in open(result.artefacts["console_log"]).read()
+
+
+def test_syntax_error_is_a_build_error_with_file_and_line(test_kernel, debug_build):
+    filemap = test_kernel / "mm" / "filemap.c"
+    original = filemap.read_text()
+    lines = original.splitlines(keepends=True)
+    # The line after the first function's opening brace gets a statement without ';'.
+    target = next(i for i, line in enumerate(lines) if line.startswith("{")) + 1
+    lines.insert(target, "\tint pgtool_broken = 1\n")
+    filemap.write_text("".join(lines))
+    try:
+        result = boot_check(test_kernel, "debug")
+    finally:
+        filemap.write_text(original)
+    assert (result.verdict, result.cls, result.exit_code) == ("fail", "build-error", 1)
+    assert result.build_error_file == "mm/filemap.c"
+    assert result.build_error_line in (target + 1, target + 2)   # gcc may point at the next line
+    assert result.headline.startswith(f"mm/filemap.c:{result.build_error_line}:")
+    assert "error:" in result.headline and result.qemu_command is None
+    assert result.compiled == ["mm/filemap.o"]      # incremental: one file recompiled
+
+
+def test_touching_one_mm_file_rebuilds_incrementally(test_kernel, debug_build):
+    filemap = test_kernel / "mm" / "filemap.c"
+    original = filemap.read_text()
+    filemap.write_text(original + "/* touched by pgtool's incremental build test */\n")
+    try:
+        result = boot_check(test_kernel, "debug")
+    finally:
+        filemap.write_text(original)
+    assert result.verdict == "pass", result.headline
+    assert result.compiled == ["mm/filemap.o"] or set(result.compiled) <= {"mm/filemap.o", "init/version.o"}
+    assert result.build_steps < debug_build.build_steps / 10
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_during_boot_leaves_no_qemu(test_kernel, debug_build, sig):
+    bzimage = debug_build.artefacts["bzImage"]
+    proc = subprocess.Popen([*PGTOOL, "boot-check", "--tree", str(test_kernel), "--config", "debug",
+                             "--append", "pgtool_test=hang", "--timeout", "300"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stderr:
+            if line.startswith("boot: qemu-system-i386 ("):
+                break
+        else:
+            pytest.fail("the boot never started")
+        deadline = time.monotonic() + 30
+        while not leftover_processes(bzimage) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert leftover_processes(bzimage), "QEMU was not running at the time of the signal"
+        time.sleep(1)
+        proc.send_signal(sig)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    time.sleep(0.5)
+    assert leftover_processes(bzimage) == []
