@@ -46,4 +46,4 @@ def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, 
         for line in report.text_lines(result, opts.check):
             click.echo(line, err=line.startswith("error:"))
     sys.stdout.flush()
-    ctx.exit(result.exit_code)
+    sys.exit(result.exit_code)

@@ -170,7 +170,8 @@ def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, o
     return None, "failed"
 
 
-def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], damaged: bool):
+def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], damaged: bool,
+                text_index: FileText | None = None):
     """The hunk rebuilt from the file: its real context, re-indented additions."""
     body = reading.lines
     # fuzz drops outer context: those lines stay out of the clean hunk
@@ -180,6 +181,10 @@ def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], 
     out: list[tuple[str, str]] = []
     pos = pl.pos
     reindent = damaged or pl.level >= Level.WHITESPACE
+
+    def lookup(squeezed: str) -> str | None:
+        hits = text_index.positions(squeezed, True) if text_index is not None else []
+        return lines[hits[0]] if hits else None
     i = 0
     post: list[str] = []
     while i < len(body):
@@ -197,7 +202,6 @@ def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], 
         added = [t for _, t in body[i:j]]
         if reindent:
             # removed lines of the same change block, before and after the run
-            before = [t for k, t in out[::-1]]
             removed_before = []
             for k, t in out[::-1]:
                 if k != "-":
@@ -209,9 +213,8 @@ def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], 
                 removed_after.append(lines[qpos])
                 q += 1
                 qpos += 1
-            del before
             prev = lines[max(0, pl.pos - 60):pl.pos] + post
-            added = reindent_block(added, removed_before[::-1] + removed_after, prev)
+            added = reindent_block(added, removed_before[::-1] + removed_after, prev, lookup)
         for t in added:
             out.append(("+", t))
             post.append(t)
@@ -301,7 +304,7 @@ def _prepare(msg: mail.PatchMessage, tree: Path, opts: Options, overlay: _Overla
             hr.fuzz = pl.fuzz
             shift = pl.offset
             lo = pl.pos + len(reading.pre) - pl.trim_head - pl.trim_tail
-            clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, h.damaged or any_damage))
+            clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, h.damaged or any_damage, text))
         mode = f.meta.get("new mode") or f.meta.get("new file mode")
         cleans.append(model.CleanFile(old, new, clean_hunks, f.meta.get("old mode"), mode, fr.op == "copy"))
     statuses = [hr.status for fr in result.files for hr in fr.hunks]

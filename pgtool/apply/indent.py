@@ -64,6 +64,43 @@ def _opener_indent(prev: list[str]) -> str:
     return ""
 
 
+def _opener_index(prev: list[str], p: int) -> int | None:
+    """Line holding the '{' that the '}' at the start of prev[p] closes."""
+    depth = 0
+    for k in range(p, max(-1, p - 400), -1):
+        if prev[k].lstrip().startswith("#"):
+            continue
+        for ch in reversed(_code(prev[k])):
+            if ch == "}":
+                depth += 1
+            elif ch == "{":
+                depth -= 1
+                if depth == 0:
+                    return k
+    return None
+
+
+def _braceless_parent(prev: list[str], start: int) -> int | None:
+    """Start of the brace-less control statement whose body begins at `start`."""
+    q = start - 1
+    while q >= 0 and _skip(prev[q]):
+        q -= 1
+    if q < 0:
+        return None
+    qs = _code(prev[q]).strip()
+    qstart = _statement_start(prev, q)
+    if (qs.endswith(")") and _control_like(prev[qstart])) or _BARE.match(qs):
+        return qstart
+    return None
+
+
+def _control_like(first: str) -> bool:
+    """A statement start that takes a body: if/for/while, or a loop macro
+    (`list_for_each_entry(...)`) inside a function (column 0 is a definition)."""
+    s = first.strip()
+    return bool(_CONTROL.match(s)) or (bool(re.match(r"^\w+\s*\(", s)) and first[:1] in ("\t", " "))
+
+
 def _terminated(line: str) -> bool:
     s = _code(line).strip()
     return (not s or s.endswith((";", "{", "}", "*/")) or line.lstrip().startswith("#")
@@ -73,8 +110,6 @@ def _terminated(line: str) -> bool:
 def _statement_start(prev: list[str], p: int) -> int:
     k = p
     while k > 0 and not _terminated(prev[k - 1]) and not _skip(prev[k - 1]) and k > p - 12:
-        if prev[k - 1].strip().startswith(("*", "/*")):
-            break
         k -= 1
     return k
 
@@ -117,10 +152,14 @@ def infer_indent(code: str, prev: list[str]) -> str:
         return ""
     P = prev[p]
     ps = _code(P).strip()
-    if P.strip().startswith("*") or (P.strip().startswith("/*") and "*/" not in P):
+    seg = "".join(prev[max(0, p - 60):p + 1])
+    if seg.rfind("/*") > seg.rfind("*/"):
+        # inside a block comment: its lines sit one space right of the '/*'
         c = _comment_start(prev, p)
-        if c is not None and "*/" not in P:
+        if c is not None:
             return lead(prev[c]) + (" " if code.startswith("*") else "")
+    elif "*/" in P and P.strip().startswith(("*", "/*")):
+        c = _comment_start(prev, p)
         if c is not None:
             p, P = c, prev[c]
             ps = _code(P).strip()
@@ -130,6 +169,17 @@ def infer_indent(code: str, prev: list[str]) -> str:
         return _opener_indent(prev)
     if ps.endswith("{"):
         return lead(P) + TAB
+    if ps.startswith("}"):
+        # after a closed block: its level, unless that block was the body of
+        # a brace-less `for`/`if`, whose level it is then
+        o = _opener_index(prev, p)
+        if o is not None:
+            outer = _braceless_parent(prev, o)
+            if outer is None:
+                outer = _braceless_parent(prev, _statement_start(prev, o))
+            if outer is not None:
+                return lead(prev[outer])
+        return lead(P)
     start = _statement_start(prev, p)
     col = _open_paren_col(prev[start:p + 1])
     if col is not None:
@@ -137,7 +187,7 @@ def infer_indent(code: str, prev: list[str]) -> str:
     first = prev[start].strip()
     if ps.endswith(_CONT_END) and not ps.endswith(("++", "--")):
         return lead(prev[start]) + TAB
-    if (ps.endswith(")") and _CONTROL.match(first)) or _BARE.match(ps):
+    if (ps.endswith(")") and _control_like(prev[start])) or _BARE.match(ps):
         # kernel style puts '{' on the control line; a lone '{' stays at its level
         return lead(prev[start]) + ("" if code.startswith("{") else TAB)
     if ps.endswith(":") and first.startswith(("case ", "default")):
@@ -150,7 +200,7 @@ def infer_indent(code: str, prev: list[str]) -> str:
     if q >= 0:
         qs = _code(prev[q]).strip()
         qstart = _statement_start(prev, q)
-        if (qs.endswith(")") and _CONTROL.match(prev[qstart].strip())) or _BARE.match(qs):
+        if (qs.endswith(")") and _control_like(prev[qstart])) or _BARE.match(qs):
             if ps.endswith(";"):
                 return lead(prev[qstart])
     return lead(prev[start])
@@ -214,8 +264,12 @@ def align_like(line: str, prev: list[str]) -> str:
     return line
 
 
-def reindent_block(added: list[str], removed: list[str], prev: list[str]) -> list[str]:
-    """New texts for one run of added lines (with their line ends)."""
+def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup=None) -> list[str]:
+    """New texts for one run of added lines (with their line ends).
+
+    `lookup(squeezed)` may return a line of the file with the same content
+    (duplicated or moved code), whose inner spacing is then reused.
+    """
     out: list[str] = []
     used: set[int] = set()
     removed_sq = [squeeze(r) for r in removed]
@@ -238,7 +292,11 @@ def reindent_block(added: list[str], removed: list[str], prev: list[str]) -> lis
             text = lead(partner) + transfer_spacing(code, partner)
         else:
             text = infer_indent(code, prev + out)
-            text = align_like(text + code, prev + out)
+            twin = lookup(sq) if lookup else None
+            if twin is not None:
+                text += twin.strip(" \t\n")
+            else:
+                text = align_like(text + code, prev + out)
         out.append(text + eol)
     return out
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SEED_FIXTURE = REPO / "tests" / "fixtures" / "seed-2.1.132"
-_TOKEN = re.compile(r"\w+|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|\S")
+# C tokens; literals never span lines, so an apostrophe in a comment stays one token
+_TOKEN = re.compile(r"\w+|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|\S")
 
 
 def run_pgtool(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
