@@ -39,7 +39,10 @@ class LockOp:
     variant: str = ""          # e.g. "irqsave": must match between acquire and release
     flags_arg: int | None = None
     lock_arg: int | None = None    # overrides cls.arg (atomic_dec_and_lock's lock is arg 1)
+    lock_ret: bool = False         # the call returns the (held) lock: it is named by what receives it
+    lock_deref: bool = False       # the lock argument points to the lock pointer (`&ptl` out-parameter)
     template: str | None = None    # summaries: lock text with $N for the call's arguments
+    ret_value: int | None = None   # summaries: the constant the wrapper always returns
     origin: str = "rules"          # "rules", or "file:line" of the wrapper it was learnt from
 
 
@@ -97,7 +100,8 @@ def load_lock_rules(explicit_dir: str | None = None) -> LockRules:
             raise _fail(f"op #{i + 1}: no names", where)
         for n in names:
             ops[n] = LockOp(n, classes[cname], action, held_on, spec.get("variant", ""),
-                            spec.get("flags_arg"), spec.get("lock_arg"))
+                            spec.get("flags_arg"), spec.get("lock_arg"),
+                            bool(spec.get("lock_ret", False)), bool(spec.get("lock_deref", False)))
     guards = {}
     for gname, cname in data.get("guard", {}).items():
         if cname not in classes:

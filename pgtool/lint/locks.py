@@ -161,7 +161,8 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     locals_ = local_names(function.ast)
     annotated = {a.kind for a in function.annotations}
     summary_ops: list[LockOp] = []
-    exits = sorted(lw.exits, key=lambda r: (r.site.line, r.ret, r.locks))
+    exits = sorted(lw.exits, key=lambda r: (r.site.line, r.ret, repr(r.locks)))
+    ret_value = _constant_return(exits)
     for key in sorted(lw.touched):
         verdict = _exit_verdict(key, exits)
         cls = rules.classes.get(key[0]) or next((o.cls for o in ops.values() if o.cls.name == key[0]), None)
@@ -173,10 +174,10 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
             findings.append(_inconsistent(function, key, verdict[1]))
         elif kind == "consistent":
             delta = verdict[1]
-            if delta > 0 and tmpl is not None:
-                summary_ops.append(LockOp(fname, cls, "acquire", template=tmpl, origin=f"{file}:{function.start_line}"))
-            elif delta < 0 and tmpl is not None:
-                summary_ops.append(LockOp(fname, cls, "release", template=tmpl, origin=f"{file}:{function.start_line}"))
+            if delta != 0 and tmpl is not None:
+                summary_ops.append(LockOp(fname, cls, "acquire" if delta > 0 else "release",
+                                          variant=_exit_variant(key, exits, delta), template=tmpl,
+                                          ret_value=ret_value, origin=f"{file}:{function.start_line}"))
             elif delta > 0 and not annotated and not stats.exhausted:
                 lines = sorted({r.site.line for r in exits})
                 findings.append(Finding(
@@ -201,7 +202,10 @@ def _exit_verdict(key, exits: list[ExitRecord]):
             try_held.add(tr[key])
             rows.append((r.site, r.ret, None))
             continue
-        rows.append((r.site, r.ret, dict(r.locks).get(key, 0)))
+        found = next((e for e in r.locks if e[0] == key), None)
+        if found is not None and found[1] is None:
+            continue      # vague on this path: its name was reassigned
+        rows.append((r.site, r.ret, found[1] if found is not None else 0))
     depths = {d for _, _, d in rows if d is not None}
     if try_held:
         if len(try_held) == 1 and (not depths or depths == {0}):
@@ -220,6 +224,20 @@ def _exit_verdict(key, exits: list[ExitRecord]):
         by_class[ret].add(d)
     held = {c for c, ds in by_class.items() if ds == {hi}}
     released = {c for c, ds in by_class.items() if ds == {lo}}
+    pure_held = {s.line for s, ds in per_site.items() if ds == {hi}}
+    pure_released = {s.line for s, ds in per_site.items() if hi not in ds}
+    if not pure_held or not pure_released:
+        # Every return that holds it is also reached without it: the state
+        # depends on data the walk does not follow (a conditional-lock helper,
+        # an out-parameter like *locked); no return line is wrong on all paths.
+        return ("conditional", None)
+    if released and released <= {"neg", "null"} and not held & {"neg", "null"} and len(depths) == 2:
+        hclean = held == set(c for c, ds in by_class.items() if hi in ds)
+        if hclean and held <= {"zero"} and hi > 0:
+            return ("try", "zero")
+        if hclean and held <= {"other"} and released <= {"null"} and hi > 0:
+            return ("try", "nonnull")
+        return ("conditional", None)
     if held | released == set(by_class) and len(depths) == 2:
         # Locked on success, unlocked on failure: a conditional lock function
         # (mutex_lock_interruptible-like), as smatch classifies returns.
@@ -232,6 +250,31 @@ def _exit_verdict(key, exits: list[ExitRecord]):
         if held <= _SUCCESS and released <= {"neg", "null"} and "other" not in held | released:
             return ("conditional", None)
     return ("inconsistent", rows)
+
+
+def _constant_return(exits) -> int | None:
+    """The value every return gives, when it is one known constant."""
+    from pgtool.lint.lockstate import int_value
+    values = set()
+    for r in exits:
+        v = int_value(r.site.expr) if r.site.expr is not None else None
+        if v is None:
+            return None
+        values.add(v)
+    return values.pop() if len(values) == 1 else None
+
+
+def _exit_variant(key, exits, delta: int) -> str:
+    """A wrapper that takes a lock with spin_lock_irqsave() passes the irqsave
+    tag on to its callers; one that releases with _irqrestore does too."""
+    variants = set()
+    for r in exits:
+        for k, _depth, variant in r.locks:
+            if k == key:
+                variants.add(variant)
+    if delta > 0:
+        return variants.pop() if len(variants) == 1 else ""
+    return "?"     # how a release wrapper releases is not recorded: never a mismatch
 
 
 def _inconsistent(function, key, rows) -> Finding:
@@ -263,7 +306,12 @@ def _apply_annotations(function, rules, ops, learnt: list[LockOp], params, local
     if not function.annotations:
         return learnt
     out = list(learnt)
+    kinds: dict[str, set] = defaultdict(set)
     for ann in function.annotations:
+        kinds[ann.expr.strip()].add(ann.kind)
+    for ann in function.annotations:
+        if {"acquires", "releases"} <= kinds[ann.expr.strip()]:
+            continue     # released and retaken inside: no net effect for callers
         if ann.kind not in ("acquires", "releases"):
             continue
         cls = rules.global_class(ann.expr)

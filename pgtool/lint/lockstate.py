@@ -31,6 +31,7 @@ class Held:
     tags: tuple = ()               # stack of (variant, flags text, line) of acquisitions
     last_line: int = 0             # line of the last operation on it
     last_action: str = ""          # "acquire" | "release"
+    vague: bool = False            # the name was reassigned: state unknown
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ facts die when a variable they read is assigned or at a loop's back edge.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pycparser import c_ast
@@ -36,7 +37,7 @@ class Event:
 class ExitRecord:
     site: ReturnSite
     ret: str                   # return class (see lockstate.return_class)
-    locks: tuple               # ((key, depth), ...) for every lock touched
+    locks: tuple               # ((key, depth or None when vague, variant of the last acquire), ...)
     try_ret: tuple = ()        # keys whose state is the returned try-lock result: ((key, held_on), ...)
 
 
@@ -85,16 +86,20 @@ class LockWalk:
     touched: set = field(default_factory=set)     # keys seen at all
 
     # -- lock operations --------------------------------------------------
-    def key_for(self, op: LockOp, args: list[c_ast.Node]) -> tuple | None:
+    def key_for(self, op: LockOp, args: list[c_ast.Node], target: c_ast.Node | None = None) -> tuple | None:
+        """The lock a call acts on; `target` receives the call's value (for lock_ret ops)."""
         cls = op.cls
         if op.template is not None:
             return (cls.name, substitute(op.template, args))
         if cls.global_name:
             return (cls.name, cls.global_name)
+        if op.lock_ret:
+            return (cls.name, lock_text(target)) if target is not None else None
         idx = op.lock_arg if op.lock_arg is not None else cls.arg
         if idx is None or idx >= len(args):
             return None
-        return (cls.name, lock_text(args[idx]))
+        arg = c_ast.UnaryOp("*", args[idx], args[idx].coord) if op.lock_deref else args[idx]
+        return (cls.name, lock_text(arg))
 
     def flags_of(self, op: LockOp, args: list[c_ast.Node]) -> str:
         if op.flags_arg is None or op.flags_arg >= len(args):
@@ -112,6 +117,8 @@ class LockWalk:
                 name: str = "") -> State:
         locks = st.lock_map()
         cur = locks.get(key, Held(0, False))
+        if cur.vague:
+            cur = Held(0, False)
         line = node_line(node)
         if not cls.counting and cur.depth >= 1:
             self._event("double-lock", node, key,
@@ -126,6 +133,8 @@ class LockWalk:
                 name: str = "", restore: bool = False) -> State:
         locks = st.lock_map()
         cur = locks.get(key, Held(0, False))
+        if cur.vague:
+            cur = Held(0, False)
         if restore and cur.depth <= 0:
             return st      # restore_flags()/sti() with nothing taken here: a no-op for us
         line = node_line(node)
@@ -136,7 +145,7 @@ class LockWalk:
                 what = "released again" if check == "double-unlock" else "released but not held"
                 details = (f"last released at line {cur.last_line}",) if cur.last_action == "release" else ()
                 self._event(check, node, key, f"'{display(key)}' {what} by {name or 'call'}()", details)
-        if cur.tags:
+        if cur.tags and variant != "?":
             tvariant, tflags, tline = cur.tags[-1]
             if tvariant == "irqsave" and variant != "irqsave":
                 self._event("irqsave-mismatch", node, key,
@@ -154,8 +163,9 @@ class LockWalk:
         self.touched.add(key)
         return st.with_locks(locks)
 
-    def apply_op(self, st: State, op: LockOp, args, node, held: bool | None = None) -> State:
-        key = self.key_for(op, args)
+    def apply_op(self, st: State, op: LockOp, args, node, held: bool | None = None,
+                 target: c_ast.Node | None = None) -> State:
+        key = self.key_for(op, args, target)
         if key is None:
             return st
         flags = self.flags_of(op, args)
@@ -233,30 +243,40 @@ class LockWalk:
             return op, node
         return None
 
-    def expr(self, st: State, node, skip_try: bool = False, top: bool = False) -> State:
+    def expr(self, st: State, node, skip_try: bool = False, top: bool = False,
+             target: c_ast.Node | None = None) -> State:
         """Evaluate an expression (or declaration) for its lock effects, in order."""
         if node is None:
             return st
         if isinstance(node, c_ast.Decl):
-            if node.init is not None:
-                st = self.expr(st, node.init)
-                st = self.assign(st, node.name, node.init)
+            if node.init is not None and node.name:
+                target = c_ast.ID(node.name, node.coord)
+                st = self.kill(st, node.name)
+                st = self.rename(st, node.name)
+                st = self.expr(st, node.init, skip_try=True, target=target)
+                st = self.assign(st, node.name, node.init, target=target)
             return st
         if isinstance(node, c_ast.Assignment):
-            st = self.expr(st, node.rvalue, skip_try=True)
             var = root_ident(node.lvalue)
             if var is not None:
+                # the old object is gone before the new value's effects apply
+                st = self.kill(st, var)
+                st = self.rename(st, lock_text(node.lvalue))
+            st = self.expr(st, node.rvalue, skip_try=True, target=node.lvalue if node.op == "=" else None)
+            if var is not None:
                 st = self.assign(st, var if isinstance(node.lvalue, c_ast.ID) else None, node.rvalue,
-                                 killed=var, op=node.op)
+                                 op=node.op, target=node.lvalue)
             if self.try_call(node.rvalue) is None:
                 return st
             if not isinstance(node.lvalue, c_ast.ID):
                 # stored into memory we do not follow: assume the usual outcome
-                return self.apply_try_default(st, node.rvalue)
+                return self.apply_try_default(st, node.rvalue, node.lvalue)
             return st
         if isinstance(node, c_ast.UnaryOp) and node.op in ("++", "--", "p++", "p--"):
             var = root_ident(node.expr)
             return self.kill(st, var) if var else st
+        while isinstance(node, c_ast.Cast) and target is not None:
+            node = node.expr
         if isinstance(node, c_ast.FuncCall):
             for arg in _args(node):
                 st = self.expr(st, arg)
@@ -272,8 +292,8 @@ class LockWalk:
                 if op.action == "try":
                     if skip_try:
                         return st
-                    return self.apply_try_default(st, node)
-                st = self.apply_op(st, op, _args(node), node)
+                    return self.apply_try_default(st, node, target)
+                st = self.apply_op(st, op, _args(node), node, target=target)
             # a call taking &var may change var
             for arg in _args(node):
                 if isinstance(arg, c_ast.UnaryOp) and arg.op == "&":
@@ -291,21 +311,21 @@ class LockWalk:
             st = self.expr(st, child, skip_try=skip_try)
         return st
 
-    def apply_try_default(self, st: State, call: c_ast.FuncCall) -> State:
+    def apply_try_default(self, st: State, call: c_ast.FuncCall, target=None) -> State:
         """A try call whose result is not tested here: old code often ignores
         down_interruptible()'s result; assume the lock was taken."""
         found = self.try_call(call)
         if found is None:
             return st
-        return self.apply_op(st, found[0], _args(found[1]), found[1], held=True)
+        return self.apply_op(st, found[0], _args(found[1]), found[1], held=True, target=target)
 
-    def assign(self, st: State, var: str | None, rvalue, killed: str | None = None, op: str = "=") -> State:
-        st = self.kill(st, killed or var) if (killed or var) else st
+    def assign(self, st: State, var: str | None, rvalue, op: str = "=",
+               target: c_ast.Node | None = None) -> State:
         if var is None:
             return st
         found = self.try_call(rvalue)
         if found is not None and op == "=":
-            key = self.key_for(found[0], _args(found[1]))
+            key = self.key_for(found[0], _args(found[1]), target if target is not None else c_ast.ID(var))
             if key is not None:
                 pend = dict(st.pend)
                 pend[var] = (found[0].name, key, node_line(rvalue))
@@ -313,19 +333,50 @@ class LockWalk:
             return st
         if var in self.tracked and op == "=":
             value = int_value(rvalue)
+            callee = self.ops.get(call_name(rvalue) or "")
+            if value is None and callee is not None and callee.ret_value is not None:
+                value = callee.ret_value     # a wrapper that always returns the same constant
             if value is not None:
                 vals = dict(st.vals)
                 vals[var] = value
                 return st.with_vals(vals)
         return st
 
-    def kill(self, st: State, var: str) -> State:
-        """`var` changed: forget facts, values and pending results that read it."""
+    def rename(self, st: State, name: str) -> State:
+        """`name` (a variable or a field holding a pointer) was assigned: locks
+        named through it now name another object. Their state becomes vague (not
+        reported at exit; a later operation on the name starts afresh), as smatch
+        does for modified lock expressions."""
+        lockmap = None
+        pattern = re.compile(r"(?<![\w.>])" + re.escape(name) + r"(?!\w)")
+        for key, held in st.locks:
+            if not held.vague and pattern.search(key[1]):
+                if lockmap is None:
+                    lockmap = dict(st.locks)
+                lockmap[key] = Held(0, False, (), held.last_line, "", vague=True)
+        return st.with_locks(lockmap) if lockmap is not None else st
+
+    def kill(self, st: State, var: str, locks: bool = False) -> State:
+        """`var` changed: forget facts, values and pending results that read it.
+
+        With `locks` (an assignment), locks named through `var` now name
+        another object: their state becomes vague (not reported at exit, and
+        a later operation on the name starts afresh), as smatch does.
+        """
         facts = [f for f in st.facts if var not in _fact_idents(f[0])]
         vals = {k: v for k, v in st.vals if k != var}
         pend = {k: v for k, v in st.pend if k != var}
-        if len(facts) != len(st.facts) or len(vals) != len(st.vals) or len(pend) != len(st.pend):
-            return State(st.locks, frozenset(facts), tuple(sorted(vals.items())),
+        lockmap = None
+        if locks:
+            for key, held in st.locks:
+                if not held.vague and var in _fact_idents(key[1]):
+                    if lockmap is None:
+                        lockmap = dict(st.locks)
+                    lockmap[key] = Held(0, False, (), held.last_line, "", vague=True)
+        if lockmap is not None or len(facts) != len(st.facts) or len(vals) != len(st.vals) \
+                or len(pend) != len(st.pend):
+            lock_t = tuple(sorted(lockmap.items())) if lockmap is not None else st.locks
+            return State(lock_t, frozenset(facts), tuple(sorted(vals.items())),
                          tuple(sorted(pend.items(), key=lambda kv: kv[0])))
         return st
 
@@ -375,9 +426,13 @@ class LockWalk:
         while isinstance(node, c_ast.Cast):
             node = node.expr
         stored = None
+        target = None
         if isinstance(node, c_ast.Assignment) and node.op == "=":
             stored = node.lvalue.name if isinstance(node.lvalue, c_ast.ID) else None
+            target = node.lvalue
             node = node.rvalue
+            while isinstance(node, c_ast.Cast):
+                node = node.expr
         found = self.try_call(node)
         if found is not None and stored is not None:
             # `if ((ret = try()))` is resolved here, not again at a later `if (ret)`
@@ -387,7 +442,7 @@ class LockWalk:
         if found is not None:
             op, call = found
             held = nonzero if op.held_on in ("nonzero", "nonnull") else not nonzero
-            return self.apply_op(st, op, _args(call), call, held=held)
+            return self.apply_op(st, op, _args(call), call, held=held, target=target)
         if isinstance(node, c_ast.ID):
             pend = dict(st.pend)
             entry = pend.pop(node.name, None)
@@ -406,7 +461,8 @@ class LockWalk:
 
     # -- returns ----------------------------------------------------------
     def at_return(self, st: State, site: ReturnSite) -> None:
-        locks = tuple(sorted((k, h.depth) for k, h in st.locks))
+        locks = tuple(sorted((k, None if h.vague else h.depth, h.tags[-1][0] if h.tags else "")
+                             for k, h in st.locks))
         ret = return_class(site.expr, dict(st.vals))
         try_ret: tuple = ()
         pend = dict(st.pend)
@@ -455,12 +511,18 @@ def _args(call: c_ast.FuncCall) -> list:
     return list(call.args.exprs) if call.args is not None else []
 
 
+@dataclass(frozen=True)
+class _Coord:
+    line: int
+    column: int = 1
+    file: str = ""
+
+
 class _LineNode:
     """A stand-in node carrying a line, for events at a scope exit."""
 
     def __init__(self, line: int):
-        from pycparser.c_ast import Coord  # type: ignore[attr-defined]
-        self.coord = Coord("", line, 1)
+        self.coord = _Coord(line)
 
 
 def _at_line(node, line: int):
