@@ -20,6 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pgtool.lint.findings import Finding, Related
+from pgtool.lint.flags_calls import set_conversions
 from pgtool.lint.flags_family import CLEAR_LIKE, SET_LIKE, Family, exclusive, load_bitops, load_families
 from pgtool.lint.flags_walk import FlagAnalysis, Hit
 from pgtool.rules import load_rules
@@ -69,6 +70,8 @@ def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text:
         families = load_families(rules, root) if root is not None else []
         families = _one_per_prefix(families)
     bitops = load_bitops(rules)
+    objects = rules.get("objects", {})
+    set_conversions(objects.get("conversions", []), objects.get("identity_fields", []))
     audit = audited_flags(patch_text, families) if patch_text else {}
     for fam, flags in (extra_audit or {}).items():
         audit.setdefault(fam, set()).update(flags)

@@ -16,6 +16,21 @@ from pycparser import c_ast
 from pgtool.lint.flags_family import Bitops, Family
 
 
+# Calls that return another handle of their first argument's object; set from
+# rules/flags.toml [objects] conversions by `set_conversions`.
+CONVERSIONS: set[str] = set()
+# Fields that are another name of their object (2.x `page->map_nr`, the page's
+# index in mem_map); from [objects] identity_fields.
+IDENTITY_FIELDS: set[str] = set()
+
+
+def set_conversions(names, identity_fields=()) -> None:
+    CONVERSIONS.clear()
+    CONVERSIONS.update(names)
+    IDENTITY_FIELDS.clear()
+    IDENTITY_FIELDS.update(identity_fields)
+
+
 @dataclass(frozen=True)
 class FlagOp:
     op: str              # set | clear | test_and_set | test_and_clear | test
@@ -36,35 +51,46 @@ def call_args(node: c_ast.FuncCall) -> list:
 
 
 def object_root(expr) -> str | None:
-    """The variable an expression designates an object through, if any."""
-    seen = 0
-    while expr is not None and seen < 32:
-        seen += 1
+    """A key naming the object an expression designates, if any.
+
+    `page`, `(struct folio *)page`, `&page->flags`, `&folio->page` (an embedded
+    member is the same object) and `page_folio(page)` all give "page";
+    `chunk->data` (a pointer kept in a field) is its own object "chunk->data",
+    and `pages[i]` is "pages[]", not the array `pages` itself.
+    """
+    for _ in range(32):
         if isinstance(expr, c_ast.ID):
             return expr.name
         if isinstance(expr, c_ast.Cast):
             expr = expr.expr
         elif isinstance(expr, c_ast.UnaryOp):
-            if expr.op in ("&", "*", "++", "--", "p++", "p--"):
+            if expr.op == "&" and isinstance(expr.expr, c_ast.StructRef):
+                expr = expr.expr.name
+            elif expr.op in ("&", "*", "++", "--", "p++", "p--"):
                 expr = expr.expr
             else:
                 return None
         elif isinstance(expr, c_ast.StructRef):
-            expr = expr.name
+            if expr.field.name in IDENTITY_FIELDS:
+                expr = expr.name          # `page->map_nr` names the page itself
+                continue
+            base = object_root(expr.name)
+            return f"{base}{expr.type}{expr.field.name}" if base else None
         elif isinstance(expr, c_ast.ArrayRef):
-            expr = expr.name
+            base = object_root(expr.name)
+            return f"{base}[]" if base else None
         elif isinstance(expr, c_ast.BinaryOp) and expr.op in ("+", "-"):
             left = object_root(expr.left)
-            expr = expr.right if left is None else expr.left
+            if left is not None:
+                return left
+            expr = expr.right
         elif isinstance(expr, c_ast.FuncCall):
             # Conversions take the object first: page_folio(page),
-            # folio_flags(folio, 0), &policy(page, 1)->flags, MAP_NR(addr).
+            # folio_flags(folio, 0), MAP_NR(addr). Any other call makes a new object.
             args = call_args(expr)
-            if not args:
+            if not args or call_name(expr) not in CONVERSIONS:
                 return None
             expr = args[0]
-        elif isinstance(expr, c_ast.TernaryOp):
-            return None
         elif isinstance(expr, c_ast.ExprList) and expr.exprs:
             expr = expr.exprs[-1]
         else:
@@ -104,7 +130,7 @@ def mask_assignment(node: c_ast.Assignment, families: list[Family], masks: dict[
     target = node.lvalue
     if not isinstance(target, c_ast.StructRef):
         return []
-    obj = object_root(target)
+    obj = object_root(target.name)     # `page->flags &= ...`: the object is page
     line = node.coord.line if node.coord else 0
     names = _idents(node.rvalue)
     flags: set[tuple[str, str, str]] = set()
@@ -143,9 +169,21 @@ class ObjectMap:
         self.params: list[str] = _param_names(funcdef)
         self.locals: set[str] = set(self.params)
         self._parent: dict[str, str] = {}
+        self.pointers: set[str] = set(_pointer_params(funcdef))
         for node in _walk(funcdef.body):
             if isinstance(node, c_ast.Decl) and node.name:
                 self.locals.add(node.name)
+                if isinstance(node.type, (c_ast.PtrDecl, c_ast.ArrayDecl)):
+                    self.pointers.add(node.name)
+        # Parameters the function moves (`low_pfn++`, `page = next`) no longer
+        # designate the caller's object; they stay out of summaries.
+        self.moved: set[str] = set()
+        for node in _walk(funcdef.body):
+            if isinstance(node, c_ast.Assignment) and isinstance(node.lvalue, c_ast.ID):
+                self.moved.add(node.lvalue.name)
+            elif isinstance(node, c_ast.UnaryOp) and node.op in ("++", "--", "p++", "p--") \
+                    and isinstance(node.expr, c_ast.ID):
+                self.moved.add(node.expr.name)
         for node in _walk(funcdef.body):
             if isinstance(node, c_ast.Decl) and node.name and node.init is not None:
                 self._link(node.name, node.init)
@@ -164,6 +202,11 @@ class ObjectMap:
             return
         if left not in self.locals:
             return
+        # A pointer copies its object; a number (a pfn, an index) names one only
+        # through a conversion (`map_nr = MAP_NR(addr)`), not by arithmetic.
+        if left not in self.pointers and not (isinstance(rhs, c_ast.FuncCall)
+                                              and call_name(rhs) in CONVERSIONS):
+            return
         for root in _roots_of(rhs):
             if root in self.locals and root != left:
                 a, b = self._find(left), self._find(root)
@@ -180,7 +223,7 @@ class ObjectMap:
         if group is None:
             return None
         for i, p in enumerate(self.params):
-            if p and self._find(p) == group:
+            if p and p not in self.moved and self._find(p) == group:
                 return i
         return None
 
@@ -193,6 +236,18 @@ def _roots_of(expr) -> list[str]:
         return _roots_of(expr.expr)
     root = object_root(expr)
     return [root] if root else []
+
+
+def _pointer_params(funcdef: c_ast.FuncDef) -> list[str]:
+    decl = funcdef.decl.type
+    while isinstance(decl, c_ast.PtrDecl):
+        decl = decl.type
+    out = []
+    if isinstance(decl, c_ast.FuncDecl) and decl.args is not None:
+        for p in decl.args.params:
+            if isinstance(getattr(p, "type", None), (c_ast.PtrDecl, c_ast.ArrayDecl)) and p.name:
+                out.append(p.name)
+    return out
 
 
 def _param_names(funcdef: c_ast.FuncDef) -> list[str]:

@@ -160,6 +160,19 @@ class _FunctionWalk:
         self.summary = Summary()
         self.returns: list[frozenset] = []
         self.complete = True
+        self.tracked = self._tracked_vars()
+
+    def _tracked_vars(self) -> set[str]:
+        """Locals in the group of an object the function flags or releases."""
+        groups = set()
+        for node in _calls(self.fn.ast.body):
+            name = call_name(node)
+            args = call_args(node)
+            roots = [op.obj for op in classify_call(node, self.a.families, self.a.bitops)]
+            if name and (name in self.a.by_name or any(name in f.releases for f in self.a.families)):
+                roots += [_root(a) for a in args]
+            groups |= {self.objects.group(r) for r in roots if r}
+        return {v for v in self.objects.locals if self.objects.group(v) in groups}
 
     def run(self) -> Summary:
         cfg: CFG = self.a.cfg_of(self.fn)
@@ -175,16 +188,37 @@ class _FunctionWalk:
         if isinstance(item, ScopeExit):
             return state
         if isinstance(item, c_ast.Decl):
-            item = item.init
-            if item is None:
+            if item.init is None:
                 return state
+            for node in _post_order(item.init):
+                state = self._node(state, node)
+            return self._rebind(state, item.name)
         for node in _post_order(item):
-            if isinstance(node, c_ast.FuncCall):
-                state = self._call(state, node)
-            elif isinstance(node, c_ast.Assignment):
-                for op in mask_assignment(node, self.a.families, self.a.masks):
-                    state = self._apply(state, op)
+            state = self._node(state, node)
         return state
+
+    def _node(self, state, node):
+        if isinstance(node, c_ast.FuncCall):
+            return self._call(state, node)
+        if isinstance(node, c_ast.Assignment):
+            for op in mask_assignment(node, self.a.families, self.a.masks):
+                state = self._apply(state, op)
+            if node.op == "=" and isinstance(node.lvalue, c_ast.ID):
+                state = self._rebind(state, node.lvalue.name)
+        return state
+
+    def _rebind(self, state: frozenset, var: str | None) -> frozenset:
+        """A variable of a tracked object gets a value: the first time it only
+        names the object (`folio = page_folio(page)`); on a later assignment
+        on the same path (the next loop iteration) it names a new object, and
+        what was known about the old one no longer applies to its group."""
+        if var is None or var not in self.tracked:
+            return state
+        marker = (("=", var), "A")
+        if marker not in state:
+            return state | {marker}
+        group = self.objects.group(var)
+        return frozenset((k, v) for k, v in state if k[0] == "=" or k[1] != group)
 
     def edge(self, state: frozenset, edge: Edge):
         cond = edge.cond
@@ -276,10 +310,10 @@ class _FunctionWalk:
         if not self.complete or not self.returns:
             return
         for i, p in enumerate(self.objects.params):
-            if not p:
+            if not p or p in self.objects.moved:
                 continue
             group = self.objects.group(p)
-            flags = {k[0] for state in self.returns for k, _ in state if k[1] == group}
+            flags = {k[0] for state in self.returns for k, _ in state if k[1] == group and k[0] != "="}
             for flag in flags:
                 tokens = [_get(state, (flag, group)) for state in self.returns]
                 if all(t == "C" for t in tokens):
