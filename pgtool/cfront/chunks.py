@@ -69,6 +69,9 @@ def split_chunks(toks: list[Tok], hints: MacroHints) -> list[Chunk]:
             i += 1
             continue
         v = t.v
+        if v == ";" and _knr_head(toks, start, i, hints):
+            i += 1  # `f(a, b) int a; char *b; {`: the declarations belong to the head
+            continue
         if v == ";":
             chunks.append(Chunk("decl", toks[start : i + 1]))
             start = i = i + 1
@@ -76,7 +79,7 @@ def split_chunks(toks: list[Tok], hints: MacroHints) -> list[Chunk]:
         if v == "{":
             j = match_close(toks, i)
             prev = toks[i - 1] if i > start else None
-            is_body = prev is not None and (prev.v == ")" or (prev.v == ";" and _knr_head(toks, start, i)))
+            is_body = prev is not None and (prev.v == ")" or (prev.v == ";" and _knr_head(toks, start, i, hints)))
             if is_body and not any(x.v == "=" and x.k == "P" for x in _depth0(toks, start, i)):
                 chunks.append(Chunk("func", toks[start : j + 1], body=i - start))
                 start = i = j + 1
@@ -103,13 +106,22 @@ def _depth0(toks: list[Tok], start: int, end: int):
             yield t
 
 
-def _knr_head(toks: list[Tok], start: int, brace: int) -> bool:
-    """Is toks[start:brace] `name(a, b) decl; decl;` (a K&R definition head)?"""
-    for k in range(start, brace):
-        if toks[k].v == "(":
+def _knr_head(toks: list[Tok], start: int, end: int, hints: MacroHints | None = None) -> bool:
+    """Is toks[start:end] `[type] name(a, b) decl; decl;` (a K&R definition head)?"""
+    for k in range(start, end):
+        if toks[k].v == "(" and toks[k].k == "P":
             close = match_close(toks, k)
             inner = toks[k + 1 : close]
-            return bool(inner) and all(x.k == "I" or x.v == "," for x in inner) and close < brace
+            if not inner or not all((x.k == "I" and x.v not in C_KEYWORDS) or x.v == "," for x in inner):
+                return False
+            if close + 1 >= end:
+                return False
+            after = toks[close + 1]
+            return after.k == "I" and (
+                after.v in TYPE_KEYWORDS or after.v in ("register", "const", "unsigned", "signed")
+                or (hints is not None and hints.is_typedef_name(after.v))
+                or (close + 2 < end and (toks[close + 2].k == "I" or toks[close + 2].v == "*"))
+            )
     return False
 
 

@@ -22,6 +22,7 @@ class FrontendConfig:
     all_on: bool = True
     defines: tuple[tuple[str, str], ...] = (("__KERNEL__", "1"), ("__SMP__", "1"))
     undefines: tuple[str, ...] = ()
+    both_branches: bool = True  # also read the #else side of every #if (see parse_file)
     rules: str | None = None  # rules directory holding macros.toml (None: default)
     max_retries: int = 24  # parse retries per function after learning a typedef
     extra: dict = field(default_factory=dict, compare=False, hash=False)

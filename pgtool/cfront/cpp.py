@@ -49,13 +49,29 @@ def _cpp_binary(config: FrontendConfig) -> str:
     return found
 
 
-def _prelude(text: str, path: str, config: FrontendConfig) -> str:
+_TESTED_RE = re.compile(r"^[ \t]*#[ \t]*(?:ifdef|ifndef)[ \t]+(\w+)|\bdefined[ \t]*\(?[ \t]*(\w+)", re.M)
+_LOCAL_DEFINE_RE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(\w+)", re.M)
+
+
+def _prelude(text: str, path: str, config: FrontendConfig, variant: str = "on") -> str:
+    """Definitions before the file: kconfig helpers, then the configuration.
+
+    variant "on": the configuration (tree autoconf.h, else all CONFIG_ on);
+    "off": no CONFIG_ symbol; "all": every symbol the file tests with
+    #ifdef/defined() and does not define itself, taken as defined.
+    """
     parts = [_KCONFIG]
     tree_config = find_tree_config(path) if config.use_tree_config else None
-    if tree_config is not None:
+    if variant == "off":
+        pass
+    elif tree_config is not None and variant == "on":
         parts.append(f'#include "{tree_config}"\n')
-    elif config.all_on:
-        for name in sorted(set(_CONFIG_RE.findall(text))):
+    elif config.all_on or variant == "all":
+        names = set(_CONFIG_RE.findall(text))
+        if variant == "all":
+            local = set(_LOCAL_DEFINE_RE.findall(text))
+            names |= {a or b for a, b in _TESTED_RE.findall(text)} - local
+        for name in sorted(names):
             if not name.endswith("_MODULE"):
                 parts.append(f"#define {name} 1\n")
     for name, value in config.defines:
@@ -82,7 +98,7 @@ def fix_string_pastes(text: str) -> str:
     return _STRING_PASTE_RE.sub(lambda m: m.group(1) or m.group(2), text)
 
 
-def run_cpp(path: str, text: str, config: FrontendConfig) -> tuple[str, list[str]]:
+def run_cpp(path: str, text: str, config: FrontendConfig, variant: str = "on") -> tuple[str, list[str]]:
     """Preprocess `text` (the contents of `path`); returns cpp output and cpp errors.
 
     The output's line markers name `path`; errors are `line: message` strings.
@@ -91,7 +107,7 @@ def run_cpp(path: str, text: str, config: FrontendConfig) -> tuple[str, list[str
     errors: list[str] = []
     out = ""
     for attempt in range(3):
-        source = _prelude(body, path, config) + f'#line 1 "{_escape(path)}"\n' + body
+        source = _prelude(body, path, config, variant) + f'#line 1 "{_escape(path)}"\n' + body
         proc = subprocess.run(
             [_cpp_binary(config), "-E", "-undef", "-nostdinc", "-x", "c", "-std=gnu11", "-"],
             input=source,
@@ -112,6 +128,37 @@ def run_cpp(path: str, text: str, config: FrontendConfig) -> tuple[str, list[str
         if m:
             errors.append(f"{m.group(1)}: {m.group(2)}")
     return out, errors
+
+
+_CONDITIONAL_RE = re.compile(r"^([ \t]*#[ \t]*)(ifdef|ifndef|if|elif)\b((?:[^\n\\]|\\.|\\\n)*)", re.M)
+
+
+def has_conditionals(text: str) -> bool:
+    return any(m.group(3).strip() not in ("0", "1") for m in _CONDITIONAL_RE.finditer(text))
+
+
+def negate_conditionals(text: str) -> str:
+    """Every #if/#ifdef/#ifndef/#elif negated (`#if 0`/`#if 1` kept): the other branches.
+
+    Read with the same configuration, this text takes the branches the first
+    reading skipped (for the usual #if/#else pair, exactly the other one), so
+    that a definition in an `#else` is found too, as ctags and Coccinelle do.
+    """
+
+    def flip(m: re.Match) -> str:
+        lead, kind, expr = m.group(1), m.group(2), m.group(3)
+        expr = re.sub(r"//.*", "", expr.replace("\\\n", " "))
+        expr = _COMMENT_RE.sub(" ", expr).strip()
+        if kind == "ifdef":
+            return f"{lead}ifndef {expr}"
+        if kind == "ifndef":
+            return f"{lead}ifdef {expr}"
+        if kind == "if" and expr in ("0", "1"):
+            return m.group()
+        # keep the line count: continuation lines become empty lines
+        return f"{lead}{kind} !({expr})" + "\n" * m.group(3).count("\n")
+
+    return _CONDITIONAL_RE.sub(flip, text)
 
 
 def _escape(path: str) -> str:

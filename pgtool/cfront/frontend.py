@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pgtool.cfront.chunks import record_decl, split_chunks
 from pgtool.cfront.config import FrontendConfig
-from pgtool.cfront.cpp import run_cpp, scan_defines
+from pgtool.cfront.cpp import has_conditionals, negate_conditionals, run_cpp, scan_defines
 from pgtool.cfront.funcdef import parse_function
 from pgtool.cfront.hints import load_hints
 from pgtool.cfront.model import Annotation, FileDecls, Function, ParsedFile, ParseFailure
@@ -30,7 +31,13 @@ def _read(path: str) -> str:
 
 
 def parse_file(path, *, text: str | None = None, config: FrontendConfig | None = None) -> ParsedFile:
-    """Parse one C file header-free. Never raises on bad C: failures are listed."""
+    """Parse one C file header-free. Never raises on bad C: failures are listed.
+
+    The file is read under the configuration first; with `both_branches`, it
+    is read again with every #if negated and the definitions only that second
+    reading sees (those of `#else` branches) are added, marked `alt_branch`.
+    """
+    started = time.perf_counter()
     path = str(path)
     config = config or FrontendConfig()
     hints = load_hints(config.rules)
@@ -41,33 +48,55 @@ def parse_file(path, *, text: str | None = None, config: FrontendConfig | None =
     decls = FileDecls(defines=defines, macros=macros)
     nlines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     result = ParsedFile(path=path, functions=[], failures=[], decls=decls, lines=nlines)
-    cpp_out, cpp_errors = run_cpp(path, text, config)
-    result.notes.extend(f"{path}:{e}" for e in cpp_errors)
+    typedefs: set[str] = set()
+    _read_pass(result, text, config, hints, typedefs, alt=False)
+    if config.both_branches and has_conditionals(text):
+        # The other readings: #if negated; every tested symbol defined; no CONFIG_.
+        _read_pass(result, negate_conditionals(text), config, hints, typedefs, alt=True)
+        _read_pass(result, text, config, hints, typedefs, alt=True, variant="all")
+        _read_pass(result, text, config, hints, typedefs, alt=True, variant="off")
+        result.functions.sort(key=lambda f: f.start_line)
+        result.spans.sort(key=lambda s: s[1])
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _read_pass(result: ParsedFile, text: str, config: FrontendConfig, hints, typedefs: set[str], alt: bool, variant: str = "on") -> None:
+    path = result.path
+    cpp_out, cpp_errors = run_cpp(path, text, config, variant)
+    if not alt:
+        result.notes.extend(f"{path}:{e}" for e in cpp_errors)
     toks = tokenize(cpp_out, main_file=path)
     toks, recorded = normalize(toks, hints)
-    typedefs: set[str] = set()
+    taken = [(s[1], s[2]) for s in result.spans]
     for chunk in split_chunks(toks, hints):
         if chunk.kind == "func":
+            start, end = chunk.toks[0].ln, chunk.toks[-1].ln
+            if alt and any(a <= end and start <= b for a, b in taken):
+                continue  # the first reading has this definition already
             result.found += 1
             res = parse_function(chunk.toks, chunk.body, path, hints, typedefs, config.max_retries)
-            start, end = chunk.toks[0].ln, chunk.toks[-1].ln
+            result.spans.append((res.name, start, end, res.ast is not None))
             if res.ast is None:
                 result.failures.append(ParseFailure(path, res.error_line or start, res.name, res.error or "parse error"))
                 continue
             body_line = chunk.toks[chunk.body].ln
             annotations = [Annotation(kind, expr, ln) for ln, kind, expr in recorded.annotations if start <= ln <= body_line]
             cleanups = {var: fn for ln, var, fn in recorded.cleanups if body_line <= ln <= end}
-            result.functions.append(Function(res.name, path, start, end, res.ast, annotations, cleanups, res.static))
+            fn = Function(res.name, path, start, end, res.ast, annotations, cleanups, res.static)
+            fn.alt_branch = alt
+            result.functions.append(fn)
+        elif alt:
+            continue
         elif chunk.kind == "broken":
             first = chunk.toks[0]
             if any(t.v == "{" for t in chunk.toks):
                 result.failures.append(ParseFailure(path, first.ln, None, "unbalanced braces: chunk runs to the end of the file"))
         else:
-            record_decl(chunk, decls, typedefs, hints)
-    if not cpp_out and cpp_errors:
+            record_decl(chunk, result.decls, typedefs, hints)
+    if not alt and not cpp_out and cpp_errors:
         line = int(cpp_errors[0].split(":")[0])
         result.failures.append(ParseFailure(path, line, None, "cpp: " + cpp_errors[0].split(": ", 1)[1]))
-    return result
 
 
 # ---------------------------------------------------------------------------

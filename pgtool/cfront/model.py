@@ -7,6 +7,7 @@ preprocessing and token rewrites did in between.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 
 from pycparser import c_ast
@@ -31,6 +32,35 @@ class Function:
     annotations: list[Annotation]
     cleanup_vars: dict[str, str]  # local var -> cleanup function (scope-based unlock)
     static: bool
+    # Added beyond the contract: True for a definition found only in a branch
+    # of #if that the configuration does not take (read with #if negated).
+    alt_branch: bool = False
+
+    # Pickling (cache files, process pool) keeps the AST as bytes, decoded on
+    # first access: a warm run or `pgtool parse --stats` never pays for ASTs
+    # it does not look at.
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        blob = state.pop("_ast_blob", None)
+        if "ast" in state:
+            ast = state.pop("ast")
+            if blob is None:
+                blob = pickle.dumps(ast, protocol=pickle.HIGHEST_PROTOCOL)
+                self.__dict__["_ast_blob"] = blob
+        state["_ast_blob"] = blob
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str):
+        if name == "ast":
+            blob = self.__dict__.get("_ast_blob")
+            if blob is not None:
+                ast = pickle.loads(blob)
+                self.__dict__["ast"] = ast
+                return ast
+        raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -65,3 +95,6 @@ class ParsedFile:
     # problems of the preprocessing step (cpp errors) worth showing.
     found: int = 0
     notes: list[str] = field(default_factory=list)
+    # Every definition found, parsed or not: (name, start line, end line, parsed).
+    spans: list[tuple[str, int, int, bool]] = field(default_factory=list)
+    seconds: float = 0.0  # time parse_file spent on this file
