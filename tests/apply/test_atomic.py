@@ -1,0 +1,142 @@
+"""Acceptance 3: all of a patch or nothing, even when the process is killed.
+
+A failing hunk in the last file leaves the whole tree as it was (checksums of
+every file). Then `pgtool apply` of a large multi-file patch is killed with
+SIGKILL at random moments, half of them timed to land inside the write phase
+(the journal exists); after each kill, the tree is either wholly original or
+wholly patched once the journal is recovered, and the next run finishes the
+job.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pgtool.apply import engine, writer
+
+from .damage import clean_diff
+from .helpers import run_pgtool, tree_digest
+
+TRIALS = 50
+
+
+def _edit(text: str, rng: random.Random) -> str:
+    lines = text.splitlines(keepends=True)
+    idx = [i for i, line in enumerate(lines) if line.startswith("\t") and line.rstrip().endswith(";")]
+    for i in rng.sample(idx, min(2, len(idx))):
+        lines[i] = lines[i].rstrip("\n") + " /* pgtool */\n"
+    return "".join(lines)
+
+
+@pytest.fixture(scope="module")
+def big_case(kernel_tree, tmp_path_factory):
+    """A copied small tree and one large clean patch touching every file."""
+    base = tmp_path_factory.mktemp("atomic")
+    pristine = base / "pristine"
+    rng = random.Random(7)
+    files = sorted(str(p.relative_to(kernel_tree)) for d in ("kernel", "mm") for p in (kernel_tree / d).glob("*.c"))
+    files = files[:100]
+    chunks = []
+    for rel in files:
+        old = (kernel_tree / rel).read_text(errors="surrogateescape")
+        (pristine / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pristine / rel).write_text(old, errors="surrogateescape")
+        chunks.append(clean_diff(rel, old, _edit(old, rng)))
+    patch = base / "big.patch"
+    patch.write_text("".join(chunks), errors="surrogateescape")
+    patched = base / "patched"
+    shutil.copytree(pristine, patched)
+    proc = run_pgtool("apply", "--tree", str(patched), str(patch))
+    assert proc.returncode == 0, proc.stderr
+    return pristine, patched, patch
+
+
+def test_failing_hunk_writes_nothing(big_case, tmp_path):
+    pristine, _, patch = big_case
+    tree = tmp_path / "t"
+    shutil.copytree(pristine, tree)
+    text = patch.read_text(errors="surrogateescape")
+    # corrupt the last hunk's context so that it cannot match anywhere
+    head, sep, tail = text.rpartition("\n ")
+    broken = tmp_path / "broken.patch"
+    broken.write_text(head + sep + "this line is in no kernel file" + tail.split("\n", 1)[1], errors="surrogateescape")
+    before = tree_digest(tree)
+    proc = run_pgtool("apply", "--tree", str(tree), str(broken))
+    assert proc.returncode == 1
+    assert "FAILED" in proc.stdout.decode()
+    assert tree_digest(tree) == before
+
+
+def test_kill_9_never_leaves_a_half_patched_tree(big_case, tmp_path):
+    pristine, patched, patch = big_case
+    original, final = tree_digest(pristine), tree_digest(patched)
+    assert original != final
+    t0 = time.monotonic()
+    run_pgtool("apply", "--check", "--tree", str(patched), str(patch))
+    full = time.monotonic() - t0
+    rng = random.Random(1234)
+    outcomes = {"original": 0, "patched": 0, "in_write_phase": 0}
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    for trial in range(TRIALS):
+        tree = tmp_path / f"k{trial}"
+        shutil.copytree(pristine, tree)
+        journal = tree / writer.JOURNAL
+        proc = subprocess.Popen([sys.executable, "-m", "pgtool", "apply", "--tree", str(tree), str(patch)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        if trial % 2:
+            time.sleep(rng.uniform(0, full * 1.2))
+        else:
+            deadline = time.monotonic() + 60
+            while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+                pass
+            time.sleep(rng.uniform(0, 0.02))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if journal.exists():
+            outcomes["in_write_phase"] += 1
+        writer.recover(tree)
+        state = tree_digest(tree)
+        assert state in (original, final), f"trial {trial}: half-patched tree"
+        outcomes["original" if state == original else "patched"] += 1
+        # the next run (in-process: same engine, no interpreter start-up) completes the job
+        again = engine.apply_patches([str(patch)], tree, engine.Options())
+        assert again.exit_code == 0 or again.patches[0].status == "already-applied"
+        assert tree_digest(tree) == final
+        shutil.rmtree(tree)
+    print("kill -9 outcomes:", outcomes)
+    assert outcomes["in_write_phase"] >= 1
+
+
+def test_next_run_recovers_by_itself(big_case, tmp_path):
+    """No explicit recover call: the next `pgtool apply` finishes a killed write."""
+    pristine, patched, patch = big_case
+    final = tree_digest(patched)
+    for attempt in range(20):
+        tree = tmp_path / f"r{attempt}"
+        shutil.copytree(pristine, tree)
+        journal = tree / writer.JOURNAL
+        proc = subprocess.Popen([sys.executable, "-m", "pgtool", "apply", "--tree", str(tree), str(patch)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while not journal.exists() and proc.poll() is None:
+            pass
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if journal.exists():
+            break
+        shutil.rmtree(tree)
+    else:
+        pytest.fail("never caught the write phase in 20 attempts")
+    again = run_pgtool("apply", "--tree", str(tree), str(patch))
+    out = again.stdout.decode()
+    assert "interrupted apply" in out
+    assert tree_digest(tree) == final
+    assert not journal.exists()
