@@ -39,6 +39,10 @@ for _check, _text in CHECKS.items():
 register_rule_help("parse-failure", "a function the C front-end could not parse")
 
 _SUCCESS = {"zero", "pos", "other"}
+# Parameter tests followed along paths (to tell "what the caller passed"
+# apart from a bug): only simple ones, and a few, to bound the state space.
+_PARAM_TEST_HELPERS = frozenset({"NULL", "IS_ERR", "IS_ERR_OR_NULL", "likely", "unlikely"})
+_MAX_PARAM_CONDS = 4
 
 
 @dataclass(frozen=True)
@@ -91,12 +95,14 @@ def called_names(func: c_ast.FuncDef) -> set[str]:
     return out
 
 
-def _branch_texts(cfg: CFG) -> tuple[frozenset, frozenset, frozenset]:
-    """(correlated condition texts, tracked variables, condition node ids)."""
+def _branch_texts(cfg: CFG, params: set[str]) -> tuple[frozenset, frozenset, frozenset, frozenset]:
+    """(correlated condition texts, tracked variables, condition node ids,
+    condition texts that read a parameter)."""
     counts: dict[str, int] = defaultdict(int)
     tracked: set[str] = set()
     cond_ids: set[int] = set()
     seen_nodes: set[int] = set()
+    param_conds: set[str] = set()
     for block in cfg.blocks:
         for edge in block.succs:
             if edge.cond is None:
@@ -105,7 +111,12 @@ def _branch_texts(cfg: CFG) -> tuple[frozenset, frozenset, frozenset]:
             if id(edge.cond) in seen_nodes:
                 continue
             seen_nodes.add(id(edge.cond))
-            counts[expr_text(edge.cond)] += 1
+            text = expr_text(edge.cond)
+            counts[text] += 1
+            ids = idents(edge.cond)
+            if not edge.loop and ids & params and ids <= params | _PARAM_TEST_HELPERS \
+                    and len(param_conds) < _MAX_PARAM_CONDS:
+                param_conds.add(text)
             node = edge.cond
             if isinstance(node, c_ast.ID):
                 tracked.add(node.name)
@@ -116,8 +127,8 @@ def _branch_texts(cfg: CFG) -> tuple[frozenset, frozenset, frozenset]:
     for site in cfg.returns:
         if isinstance(site.expr, c_ast.ID):
             tracked.add(site.expr.name)
-    correlated = frozenset(t for t, n in counts.items() if n > 1)
-    return correlated, frozenset(tracked), frozenset(cond_ids)
+    correlated = frozenset(t for t, n in counts.items() if n > 1) | frozenset(param_conds)
+    return correlated, frozenset(tracked), frozenset(cond_ids), frozenset(param_conds)
 
 
 def template_for(text: str, node_root: str | None, params: list[str], locals_: set[str],
@@ -144,9 +155,10 @@ def _root_of_text(text: str) -> str | None:
 
 def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp],
                      budget: int) -> FunctionResult:
-    correlated, tracked, cond_ids = _branch_texts(cfg)
+    params = param_names(function.ast)
+    correlated, tracked, cond_ids, param_conds = _branch_texts(cfg, set(params) - {""})
     ret_ids = frozenset(id(s.expr) for s in cfg.returns if s.expr is not None)
-    lw = LockWalk(cfg, rules, ops, tracked, correlated, cond_ids, ret_ids)
+    lw = LockWalk(cfg, rules, ops, tracked, correlated, cond_ids, ret_ids, param_conds=param_conds)
     stats = walk(cfg, State(), lw, budget)
     findings: list[Finding] = []
     fname, file = function.name, function.file
@@ -157,7 +169,6 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
         findings.append(Finding("analysis-budget", "note", file, function.start_line, 1, fname,
                                 f"path bound of {budget} states hit; lock results for this function "
                                 f"may be incomplete", family=FAMILY))
-    params = param_names(function.ast)
     locals_ = local_names(function.ast)
     annotated = {a.kind for a in function.annotations}
     summary_ops: list[LockOp] = []
@@ -196,6 +207,7 @@ def _exit_verdict(key, exits: list[ExitRecord]):
     """("consistent", delta) | ("try", held_on) | ("conditional", None) | ("inconsistent", rows)."""
     rows = []     # (site, ret class, depth or None for a returned try result)
     try_held = set()
+    facts_at: list[tuple[int, frozenset]] = []
     for r in exits:
         tr = dict(r.try_ret)
         if key in tr:
@@ -206,6 +218,7 @@ def _exit_verdict(key, exits: list[ExitRecord]):
         if found is not None and found[1] is None:
             continue      # vague on this path: its name was reassigned
         rows.append((r.site, r.ret, found[1] if found is not None else 0))
+        facts_at.append((rows[-1][2], r.param_facts))
     depths = {d for _, _, d in rows if d is not None}
     if try_held:
         if len(try_held) == 1 and (not depths or depths == {0}):
@@ -224,6 +237,10 @@ def _exit_verdict(key, exits: list[ExitRecord]):
         by_class[ret].add(d)
     held = {c for c, ds in by_class.items() if ds == {hi}}
     released = {c for c, ds in by_class.items() if ds == {lo}}
+    if _separated_by_parameter(facts_at, hi):
+        # e.g. page_ext_put(): `if (!page_ext) return; rcu_read_unlock();` -
+        # what happens to the lock is the caller's choice of argument
+        return ("conditional", None)
     pure_held = {s.line for s, ds in per_site.items() if ds == {hi}}
     pure_released = {s.line for s, ds in per_site.items() if hi not in ds}
     if not pure_held or not pure_released:
@@ -250,6 +267,20 @@ def _exit_verdict(key, exits: list[ExitRecord]):
         if held <= _SUCCESS and released <= {"neg", "null"} and "other" not in held | released:
             return ("conditional", None)
     return ("inconsistent", rows)
+
+
+def _separated_by_parameter(facts_at, hi) -> bool:
+    """Is there a branch on a parameter taken one way on every path that
+    returns holding the lock, and the other way on every path that does not?"""
+    held = [f for d, f in facts_at if d == hi]
+    other = [f for d, f in facts_at if d != hi]
+    if not held or not other:
+        return False
+    common = frozenset.intersection(*held)
+    for text, value in common:
+        if all((text, not value) in f for f in other):
+            return True
+    return False
 
 
 def _constant_return(exits) -> int | None:

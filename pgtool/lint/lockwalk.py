@@ -39,6 +39,7 @@ class ExitRecord:
     ret: str                   # return class (see lockstate.return_class)
     locks: tuple               # ((key, depth or None when vague, variant of the last acquire), ...)
     try_ret: tuple = ()        # keys whose state is the returned try-lock result: ((key, held_on), ...)
+    param_facts: frozenset = frozenset()   # branch facts on parameters along the path
 
 
 def _cmp_zero(node: c_ast.BinaryOp) -> tuple[c_ast.Node, str] | None:
@@ -84,6 +85,7 @@ class LockWalk:
     events: dict = field(default_factory=dict)
     exits: set = field(default_factory=set)
     touched: set = field(default_factory=set)     # keys seen at all
+    param_conds: frozenset = frozenset()          # condition texts that read a parameter
 
     # -- lock operations --------------------------------------------------
     def key_for(self, op: LockOp, args: list[c_ast.Node], target: c_ast.Node | None = None) -> tuple | None:
@@ -183,14 +185,15 @@ class LockWalk:
         in_cond = id(item) in self.cond_ids
         in_ret = id(item) in self.ret_ids
         if in_ret:
-            try_call = self.try_call(item)
+            negated = isinstance(item, c_ast.UnaryOp) and item.op == "!"
+            try_call = self.try_call(item.expr if negated else item)
             if try_call is not None:
                 # `return spin_trylock(l)`: held iff the return value says so
                 st = self.expr(st, try_call[1], skip_try=True)
                 key = self.key_for(try_call[0], _args(try_call[1]))
                 if key is not None:
                     pend = dict(st.pend)
-                    pend["$ret"] = (try_call[0].name, key, node_line(item))
+                    pend["$ret!" if negated else "$ret"] = (try_call[0].name, key, node_line(item))
                     return st.with_pend(pend)
                 return st
         return self.expr(st, item, skip_try=in_cond, top=not in_cond and not in_ret)
@@ -466,17 +469,23 @@ class LockWalk:
         ret = return_class(site.expr, dict(st.vals))
         try_ret: tuple = ()
         pend = dict(st.pend)
-        if "$ret" in pend:
-            opname, key, _ = pend["$ret"]
+        if "$ret" in pend or "$ret!" in pend:
+            negated = "$ret!" in pend
+            opname, key, _ = pend["$ret!" if negated else "$ret"]
             op = self.ops.get(opname)
             if op is not None:
-                try_ret = ((key, op.held_on),)
+                held_on = _NEGATED[op.held_on] if negated else op.held_on
+                try_ret = ((key, held_on),)
         elif isinstance(site.expr, c_ast.ID) and site.expr.name in pend:
             opname, key, _ = pend[site.expr.name]
             op = self.ops.get(opname)
             if op is not None:
                 try_ret = ((key, op.held_on),)
-        self.exits.add(ExitRecord(site, ret, locks, try_ret))
+        pf = frozenset(f for f in st.facts if f[0] in self.param_conds)
+        self.exits.add(ExitRecord(site, ret, locks, try_ret, pf))
+
+
+_NEGATED = {"nonzero": "zero", "zero": "nonzero", "nonnull": "zero"}
 
 
 def cond_is_ne(cond) -> bool:
