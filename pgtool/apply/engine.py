@@ -236,6 +236,10 @@ def _prepare(msg: mail.PatchMessage, tree: Path, opts: Options, overlay: _Overla
     """Parse, resolve and place one message; returns (PatchResult, clean files)."""
     raw_files = repair.parse(msg.diff_text, msg.source, msg.first_line)
     for f in raw_files:
+        for name in (f.names.old, f.names.new, f.names.index):
+            if name:
+                paths.check_name(name, msg.source, f.names.lineno)
+    for f in raw_files:
         f.names = repair.squash_names(f.names)
         if opts.reverse:
             _reverse(f)

@@ -103,6 +103,13 @@ def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, cre
         rel = strip(cand, lvl)
         if _exists(tree, rel):
             return _safe(tree, rel, source, names.lineno)
+    if not explicit:
+        # patches concatenated from several sources mix strip levels: per file, as GNU patch
+        for other in range(0, 6):
+            for cand in candidates:
+                rel = strip(cand, other)
+                if other != lvl and _exists(tree, rel):
+                    return _safe(tree, rel, source, names.lineno)
     if names.index and not explicit:
         for extra in range(0, 4):
             rel = strip(names.index, extra)
