@@ -440,6 +440,7 @@ def run(ctx) -> list[Finding]:
     rules = load_lock_rules(ctx.rules_dir)
     if not ctx.noreturn:
         ctx.noreturn = rules.noreturn
-    findings, _ = analyse(ctx.functions, ctx.cfg, rules, ctx.in_scope, ctx.budget,
-                          getattr(ctx, "external_summaries", None))
+    findings, summaries = analyse(ctx.functions, ctx.cfg, rules, ctx.in_scope, ctx.budget,
+                                  getattr(ctx, "external_summaries", None))
+    ctx.lock_summaries = summaries      # for the driver: exported to other files' callers
     return findings

@@ -1,0 +1,233 @@
+"""Lint many files: parse, run the check families, cache, parallelise.
+
+Two phases, so a tree-wide run is parallel per file and still
+interprocedural across files:
+  A. per file (worker processes, cached under a hash of the file's bytes, the
+     rule files and the settings): parse, analyse with that file's own
+     summaries, export the summaries of its non-static functions;
+  B. files calling a function summarised in another file are analysed again
+     with those summaries (cached under the summaries' hash too).
+A warm run whose files did not change reads every result from the cache and
+parses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pgtool import __version__
+from pgtool.errors import UserError
+from pgtool.lint import checks
+from pgtool.lint.findings import FileFailure, Finding, LintResult
+from pgtool.rules import rules_dir
+
+CACHE_VERSION = "lint-1"
+
+
+@dataclass
+class Settings:
+    families: tuple[str, ...] = ("locks",)
+    rules_dir: str | None = None
+    budget: int = 20000
+    cache_dir: str | None = None      # None: no cache
+    jobs: int = 1
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    failures: list[FileFailure] = field(default_factory=list)
+    exported: dict = field(default_factory=dict)   # name -> [Summary] of non-static functions
+    external_calls: set = field(default_factory=set)   # called names not defined in the file
+    functions: int = 0
+    lines: int = 0
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "pgtool" / "lint"
+
+
+def settings_digest(settings: Settings) -> str:
+    """Everything besides the file that changes a file's results."""
+    h = hashlib.sha256(f"{CACHE_VERSION}\0{__version__}\0{settings.families}\0{settings.budget}".encode())
+    rdir = rules_dir(settings.rules_dir)
+    for name in ("locks", "macros", "flags"):
+        path = rdir / f"{name}.toml"
+        if path.is_file():
+            h.update(path.read_bytes())
+    try:
+        from pgtool.cfront.config import FRONTEND_VERSION
+        h.update(FRONTEND_VERSION.encode())
+    except ImportError:
+        pass
+    return h.hexdigest()[:24]
+
+
+def _cache_get(settings: Settings, key: str):
+    if not settings.cache_dir:
+        return None
+    path = Path(settings.cache_dir) / key[:2] / f"{key[2:]}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+
+
+def _cache_put(settings: Settings, key: str, value) -> None:
+    if not settings.cache_dir:
+        return
+    path = Path(settings.cache_dir) / key[:2] / f"{key[2:]}.pickle"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass   # a read-only cache only costs speed
+
+
+def read_text(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", errors="surrogateescape")
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", path=path) from None
+
+
+def analyse_text(path: str, text: str | None, settings: Settings, external: dict | None = None,
+                 scope: set | None = None, parsed=None) -> FileResult:
+    """Parse one file's text (unless `parsed` is given) and run the families over it (no cache)."""
+    from pgtool.lint.locks import called_names
+    from pgtool.lint.lockrules import load_lock_rules
+    from pgtool.lint.source import parse_text
+
+    if parsed is None:
+        parsed = parse_text(path, text)
+    rules = load_lock_rules(settings.rules_dir)
+    ctx = checks.CheckContext(parsed.functions, {path: parsed.decls}, scope=scope,
+                              rules_dir=settings.rules_dir, budget=settings.budget,
+                              noreturn=rules.noreturn)
+    ctx.external_summaries = external or {}
+    findings = checks.run_families(settings.families, ctx)
+    result = FileResult(path, findings, [FileFailure(f.file, f.line, f.name, f.reason) for f in parsed.failures],
+                        functions=len(parsed.functions), lines=parsed.lines)
+    defined = {f.name for f in parsed.functions}
+    for f in parsed.functions:
+        result.external_calls |= called_names(f.ast) - defined
+    sums = getattr(ctx, "lock_summaries", {})
+    for name, lst in sums.items():
+        keep = [s for s in lst if not s.static and s.file == path]
+        if keep:
+            result.exported[name] = keep
+    return result
+
+
+def _phase_a(args) -> FileResult:
+    path, settings, digest = args
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return FileResult(path, failures=[FileFailure(path, 0, None, f"cannot read: {exc.strerror}")])
+    key = hashlib.sha256(f"A\0{digest}\0{path}\0".encode() + data).hexdigest()
+    cached = _cache_get(settings, key)
+    if cached is not None:
+        return cached
+    result = analyse_text(path, data.decode("utf-8", errors="surrogateescape"), settings)
+    _cache_put(settings, key, result)
+    return result
+
+
+def _phase_b(args) -> FileResult:
+    path, settings, digest, external = args
+    data = Path(path).read_bytes()
+    ext_digest = hashlib.sha256(pickle.dumps(sorted(
+        (n, [(s.file, s.ops) for s in v]) for n, v in external.items()))).hexdigest()
+    key = hashlib.sha256(f"B\0{digest}\0{ext_digest}\0{path}\0".encode() + data).hexdigest()
+    cached = _cache_get(settings, key)
+    if cached is not None:
+        return cached
+    result = analyse_text(path, data.decode("utf-8", errors="surrogateescape"), settings, external)
+    _cache_put(settings, key, result)
+    return result
+
+
+def _map(func, work: list, jobs: int, progress, label: str):
+    total = len(work)
+    if jobs <= 1 or total <= 1:
+        for n, item in enumerate(work, 1):
+            res = func(item)
+            if progress:
+                progress(n, total, f"{label} {res.path}")
+            yield res
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for n, res in enumerate(pool.map(func, work, chunksize=4), 1):
+            if progress:
+                progress(n, total, f"{label} {res.path}")
+            yield res
+
+
+def lint_paths(paths: list[str], settings: Settings, progress=None) -> LintResult:
+    """Lint whole files: every function is reported on."""
+    digest = settings_digest(settings)
+    jobs = settings.jobs or os.cpu_count() or 1
+    results = {r.path: r for r in _map(_phase_a, [(p, settings, digest) for p in paths], jobs, progress, "parse")}
+    exported: dict[str, list] = {}
+    for r in results.values():
+        for name, sums in r.exported.items():
+            exported.setdefault(name, []).extend(sums)
+    again = []
+    for path, r in results.items():
+        ext = {n: [s for s in exported[n] if s.file != path] for n in r.external_calls if n in exported}
+        ext = {n: v for n, v in ext.items() if v}
+        if ext:
+            again.append((path, settings, digest, ext))
+    for res in _map(_phase_b, again, jobs, progress, "callers"):
+        results[res.path] = res
+    out = LintResult()
+    for path in paths:
+        r = results[path]
+        out.findings.extend(r.findings)
+        out.failures.extend(r.failures)
+        out.functions += r.functions
+        out.lines += r.lines
+    out.files = len(paths)
+    return out
+
+
+def collect_files(paths: list[str]) -> list[str]:
+    """Expand directories to their .c files (sorted, so runs are reproducible)."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(str(f) for f in sorted(path.rglob("*.c")) if f.is_file())
+        elif path.is_file():
+            out.append(str(path))
+        else:
+            raise UserError("no such file or directory", path=str(p))
+    return out
+
+
+def stderr_progress(enabled: bool):
+    if not enabled:
+        return None
+    width = 30
+
+    def show(n: int, total: int, what: str) -> None:
+        filled = width * n // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {n}/{total} {what[-50:]:<50}")
+        if n == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show

@@ -1,0 +1,141 @@
+"""Diff-aware linting: which functions a change touches, and which findings it
+introduces or fixes.
+
+The change comes from a git revision (`--base REV`: the working tree against
+REV) or a patch file (`--patch FILE`: the tree before and after the patch,
+mail-damaged patches repaired by `pgtool apply`). Both sides of every changed
+C file are analysed whole (so same-file callees' summaries are there); only
+the functions the change touches are compared, by finding fingerprint, which
+ignores line numbers so code that merely moved is not "new".
+"""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pgtool.errors import UserError
+from pgtool.lint.findings import Finding, LintResult
+from pgtool.lint.run import Settings, analyse_text
+
+C_SUFFIXES = (".c",)
+
+
+@dataclass
+class FileChange:
+    path: str                       # path as reported (relative to the tree)
+    old_text: str | None            # None: the file is new
+    new_text: str | None            # None: the file is deleted
+    old_ranges: list[tuple[int, int]] = field(default_factory=list)   # changed lines, 1-based inclusive
+    new_ranges: list[tuple[int, int]] = field(default_factory=list)
+
+
+def changed_ranges(old: str, new: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Changed line ranges on each side (a pure insertion marks the lines around it)."""
+    a, b = old.splitlines(), new.splitlines()
+    old_r, new_r = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        old_r.append((i1 + 1, max(i2, i1 + 1)) if i2 > i1 else (max(i1, 1), i1 + 1))
+        new_r.append((j1 + 1, max(j2, j1 + 1)) if j2 > j1 else (max(j1, 1), j1 + 1))
+    return old_r, new_r
+
+
+def _git(tree: Path, *args: str) -> str:
+    proc = subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True,
+                          errors="surrogateescape")
+    if proc.returncode:
+        raise UserError(f"git {' '.join(args)}: {proc.stderr.strip()}", path=str(tree))
+    return proc.stdout
+
+
+def changes_from_base(tree: Path, base: str) -> list[FileChange]:
+    """The working tree of `tree` against revision `base`."""
+    top = Path(_git(tree, "rev-parse", "--show-toplevel").strip())
+    _git(top, "rev-parse", "--verify", "-q", f"{base}^{{commit}}")
+    names = _git(top, "diff", "--name-status", "--no-renames", base, "--").splitlines()
+    out = []
+    for line in names:
+        status, _, rel = line.partition("\t")
+        if not rel.endswith(C_SUFFIXES):
+            continue
+        old = None if status.startswith("A") else _git(top, "show", f"{base}:{rel}")
+        new = None if status.startswith("D") else (top / rel).read_text(encoding="utf-8", errors="surrogateescape")
+        out.append(_with_ranges(FileChange(str(top / rel), old, new)))
+    return out
+
+
+def changes_from_patch(tree: Path, patch: Path) -> list[FileChange]:
+    """The files of `patch` in `tree`, before and after applying it (nothing is written)."""
+    from pgtool.apply import model
+    from pgtool.apply.engine import fixed_patch
+
+    if not patch.is_file():
+        raise UserError("patch not found", path=str(patch))
+    text = fixed_patch([str(patch)], tree)
+    if not text.strip():
+        raise UserError("patch does not apply to the tree", path=str(patch))
+    out = []
+    for ch in model.load(text):
+        rel = ch.new_path or ch.old_path
+        if not rel or not rel.endswith(C_SUFFIXES):
+            continue
+        old = None
+        old_lines: list[str] = []
+        if ch.old_path:
+            src = tree / ch.old_path
+            old = src.read_text(encoding="utf-8", errors="surrogateescape")
+            old_lines = old.splitlines(keepends=True)
+        new = None
+        if ch.new_path:
+            new = "".join(model.apply_change(old_lines, ch, rel))
+        out.append(_with_ranges(FileChange(str(tree / rel), old, new)))
+    return out
+
+
+def _with_ranges(change: FileChange) -> FileChange:
+    change.old_ranges, change.new_ranges = changed_ranges(change.old_text or "", change.new_text or "")
+    return change
+
+
+def _touched(functions, ranges) -> set[str]:
+    names = set()
+    for f in functions:
+        if any(lo <= f.end_line and hi >= f.start_line for lo, hi in ranges):
+            names.add(f.name)
+    return names
+
+
+def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
+    """Findings the change introduces (in the functions it touches) and fixes."""
+    from pgtool.lint.source import parse_text
+
+    result = LintResult(scope="diff")
+    for ch in changes:
+        old_parsed = parse_text(ch.path, ch.old_text) if ch.old_text is not None else None
+        new_parsed = parse_text(ch.path, ch.new_text) if ch.new_text is not None else None
+        old_funcs = old_parsed.functions if old_parsed else []
+        new_funcs = new_parsed.functions if new_parsed else []
+        touched = _touched(old_funcs, ch.old_ranges) | _touched(new_funcs, ch.new_ranges)
+        if not touched:
+            continue
+        scope = {(ch.path, name) for name in touched}
+        before: list[Finding] = []
+        if ch.old_text is not None:
+            before = analyse_text(ch.path, ch.old_text, settings, scope=scope, parsed=old_parsed).findings
+        after: list[Finding] = []
+        if ch.new_text is not None:
+            res = analyse_text(ch.path, ch.new_text, settings, scope=scope, parsed=new_parsed)
+            after = res.findings
+            result.failures.extend(x for x in res.failures if x.name in touched or x.name is None)
+            result.lines += res.lines
+        old_fp = {f.fingerprint() for f in before}
+        new_fp = {f.fingerprint() for f in after}
+        result.findings.extend(f for f in after if f.fingerprint() not in old_fp)
+        result.fixed.extend(f for f in before if f.fingerprint() not in new_fp)
+        result.files += 1
+        result.functions += len(touched)
+    return result
