@@ -130,6 +130,8 @@ def mask_assignment(node: c_ast.Assignment, families: list[Family], masks: dict[
     target = node.lvalue
     if not isinstance(target, c_ast.StructRef):
         return []
+    if node.op == "|=" and any(isinstance(n, c_ast.StructRef) for n in _walk(node.rvalue)):
+        return []      # `tail->flags |= head->flags & MASK` copies bits, it does not set one
     obj = object_root(target.name)     # `page->flags &= ...`: the object is page
     line = node.coord.line if node.coord else 0
     names = _idents(node.rvalue)

@@ -55,6 +55,7 @@ class Accessor:
 class Release:
     name: str
     arg: int
+    definite: bool = True     # False: frees only when it drops the last reference
 
 
 @dataclass
@@ -466,6 +467,115 @@ def mask_members(name: str, scan: HeaderScan, members, depth: int = 0) -> set[st
     return out
 
 
+_MASK_TOKEN = re.compile(r"\s*(?:(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(<<|[|&~()\-]))")
+
+
+def mask_value(name: str, scan: HeaderScan, members, depth: int = 0) -> set[str] | None:
+    """The members a mask macro denotes, or None when it is not a flag mask.
+
+    A small evaluator over sets of members: `1UL << PG_x` is {PG_x}, `|` is
+    union, `&` intersection, `~M` the complement, `(1UL << NR_X) - 1` every
+    member (a sentinel past the last bit), another mask macro its own value.
+    Each #if alternative of a macro is evaluated and the results are united.
+    """
+    if depth > 6:
+        return None
+    result: set[str] | None = None
+    for d in scan.defines.get(name, []):
+        if d.params is not None:
+            return None
+        toks, pos = [], 0
+        while pos < len(d.body):
+            m = _MASK_TOKEN.match(d.body, pos)
+            if not m or m.end() == pos:
+                return None
+            toks.append(m.group(1) or m.group(2) or m.group(3))
+            pos = m.end()
+        try:
+            val, rest = _mask_or(toks, scan, members, depth, name)
+        except (IndexError, ValueError):
+            return None
+        if rest or val is None:
+            return None
+        kind, v = val
+        if kind == "num" and v == 0:
+            v = set()
+        elif kind != "set":
+            return None
+        result = (result or set()) | v
+    return result
+
+
+def _mask_or(toks, scan, members, depth, name):
+    val, toks = _mask_and(toks, scan, members, depth, name)
+    while toks and toks[0] == "|":
+        right, toks = _mask_and(toks[1:], scan, members, depth, name)
+        val = _combine(val, right, set.union)
+    return val, toks
+
+
+def _mask_and(toks, scan, members, depth, name):
+    val, toks = _mask_sub(toks, scan, members, depth, name)
+    while toks and toks[0] == "&":
+        right, toks = _mask_sub(toks[1:], scan, members, depth, name)
+        val = _combine(val, right, set.intersection)
+    return val, toks
+
+
+def _mask_sub(toks, scan, members, depth, name):
+    val, toks = _mask_shift(toks, scan, members, depth, name)
+    if toks and toks[0] == "-" and len(toks) > 1 and toks[1] == "1" and val and val[0] == "upto":
+        return ("set", set(members)), toks[2:]
+    return val, toks
+
+
+def _mask_shift(toks, scan, members, depth, name):
+    val, toks = _mask_unary(toks, scan, members, depth, name)
+    if toks and toks[0] == "<<":
+        right, toks = _mask_unary(toks[1:], scan, members, depth, name)
+        if val != ("num", 1) or right is None:
+            return None, toks
+        if right[0] == "bit":
+            return ("set", {right[1]}), toks
+        if right[0] == "sentinel":
+            return ("upto", right[1]), toks
+        return None, toks
+    return val, toks
+
+
+def _mask_unary(toks, scan, members, depth, name):
+    tok = toks[0]
+    if tok == "~":
+        val, rest = _mask_unary(toks[1:], scan, members, depth, name)
+        if val and val[0] == "num" and val[1] == 0:
+            val = ("set", set())
+        return (("set", set(members) - val[1]) if val and val[0] == "set" else None), rest
+    if tok == "(":
+        val, rest = _mask_or(toks[1:], scan, members, depth, name)
+        if not rest or rest[0] != ")":
+            raise ValueError("unbalanced")
+        return val, rest[1:]
+    if tok[0].isdigit():
+        return ("num", int(tok, 0)), toks[1:]
+    if tok in members:
+        return ("bit", tok), toks[1:]
+    if tok in scan.defines and tok != name:
+        sub = mask_value(tok, scan, members, depth + 1)
+        return (("set", sub) if sub is not None else None), toks[1:]
+    return ("sentinel", tok), toks[1:]
+
+
+def _combine(a, b, op):
+    if a is None or b is None:
+        return None
+    # 0 and masks defined elsewhere (LRU_GEN_MASK: other fields of the word) add no member
+    a = ("set", set()) if a == ("num", 0) or a[0] == "sentinel" else a
+    b = ("set", set()) if b == ("num", 0) or b[0] == "sentinel" else b
+    if a[0] != "set" or b[0] != "set":
+        return None
+    return ("set", op(a[1], b[1]))
+
+
 # --------------------------------------------------------------------------
 
 def camel(flag_suffix: str) -> str:
@@ -517,20 +627,22 @@ def recover_family(spec: dict, bitops: Bitops, header_texts: dict[str, str]) -> 
         fam.accessors.setdefault(extra["name"], Accessor(extra["name"], extra["op"], extra["flag"], extra.get("arg", 0)))
     for rel in spec.get("release", []):
         fam.releases[rel["name"]] = Release(rel["name"], int(rel.get("arg", 0)))
+    for rel in spec.get("may_release", []):
+        fam.releases.setdefault(rel["name"], Release(rel["name"], int(rel.get("arg", 0)), definite=False))
     fam.must_clear = {fam.canonical(f) for f in spec.get("must_clear", []) if f in fam.members}
     for scan in scans:
         for name, defs in scan.defines.items():
             if name in fam.members or any(d.params is not None for d in defs):
                 continue
-            # Only plain ORs of member bits: `A & ~B` or `(1 << N) - 1` are not a list of members.
-            if any(re.search(r"[~&]|\)\s*-", d.body) for d in defs):
-                continue
-            got = mask_members(name, scan, fam.members)
+            got = mask_value(name, scan, fam.members)
             if got:
                 fam.masks[name] = got
     for mask in spec.get("must_clear_masks", []):
         for scan in scans:
-            fam.must_clear |= {fam.canonical(f) for f in mask_members(mask, scan, fam.members)}
+            got = mask_value(mask, scan, fam.members)
+            if got is None:       # not a plain mask: take the members it names
+                got = mask_members(mask, scan, fam.members)
+            fam.must_clear |= {fam.canonical(f) for f in got}
     return fam
 
 

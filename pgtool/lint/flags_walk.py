@@ -270,7 +270,8 @@ class _FunctionWalk:
             if rel is not None and len(args) > rel.arg:
                 site = Site(self.fn.name, self.fn.file, line, name)
                 group = self.objects.group(_root(args[rel.arg]))
-                flags = {f: {site} for f in self.a.audit[fam.name]}
+                audited = self.a.audit[fam.name] if rel.definite else self.a.strict[fam.name]
+                flags = {f: {site} for f in audited}
                 self._release(state, group, fam.name, flags, site)
         summary = self.a.summary_of(name, self.fn.file)
         if summary is None:
