@@ -183,6 +183,12 @@ def _run(argv: list[str], plan: BootPlan, rules: ConsoleRules, marker: str, cons
                     continue
                 data = os.read(fd, 65536)
                 if not data:
+                    # QEMU closed the console: let it finish exiting, so reap()
+                    # below does not signal it and spoil its exit status.
+                    try:
+                        proc.wait(10)
+                    except subprocess.TimeoutExpired:
+                        pass
                     break
                 log.write(data)
                 log.flush()
