@@ -220,7 +220,7 @@ class _Builder:
             cur = self.stmt(item, cur)
         scope = self.scopes.pop()
         if cur is not None and scope.cleanups:
-            close = _closing_line(node, self.end_line)
+            close = self.end_line if node is self.func.body else _closing_line(node, self.end_line)
             for cleanup in reversed(scope.cleanups):
                 self.blocks[cur].items.append(
                     ScopeExit(cleanup.kind, cleanup.node, close, cleanup.var, cleanup.func))

@@ -113,9 +113,7 @@ def _branch_texts(cfg: CFG, params: set[str]) -> tuple[frozenset, frozenset, fro
             seen_nodes.add(id(edge.cond))
             text = expr_text(edge.cond)
             counts[text] += 1
-            ids = idents(edge.cond)
-            if not edge.loop and ids & params and ids <= params | _PARAM_TEST_HELPERS \
-                    and len(param_conds) < _MAX_PARAM_CONDS:
+            if not edge.loop and _is_param_test(edge.cond, params) and len(param_conds) < _MAX_PARAM_CONDS:
                 param_conds.add(text)
             node = edge.cond
             if isinstance(node, c_ast.ID):
@@ -129,6 +127,21 @@ def _branch_texts(cfg: CFG, params: set[str]) -> tuple[frozenset, frozenset, fro
             tracked.add(site.expr.name)
     correlated = frozenset(t for t, n in counts.items() if n > 1) | frozenset(param_conds)
     return correlated, frozenset(tracked), frozenset(cond_ids), frozenset(param_conds)
+
+
+def _is_param_test(cond, params: set[str]) -> bool:
+    """`p`, `IS_ERR(p)`, `p == NULL`, `p != 0`: a test of what the caller passed
+    (not of the data it points to)."""
+    while isinstance(cond, c_ast.FuncCall) and call_name(cond) in _PARAM_TEST_HELPERS \
+            and cond.args is not None and len(cond.args.exprs) == 1:
+        cond = cond.args.exprs[0]
+    if isinstance(cond, c_ast.BinaryOp) and cond.op in ("==", "!="):
+        from pgtool.lint.lockstate import int_value
+        if int_value(cond.right) is not None:
+            cond = cond.left
+        elif int_value(cond.left) is not None:
+            cond = cond.right
+    return isinstance(cond, c_ast.ID) and cond.name in params
 
 
 def template_for(text: str, node_root: str | None, params: list[str], locals_: set[str],
@@ -173,6 +186,7 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     annotated = {a.kind for a in function.annotations}
     summary_ops: list[LockOp] = []
     exits = sorted(lw.exits, key=lambda r: (r.site.line, r.ret, repr(r.locks)))
+    event_keys = {ev.key for ev in lw.events.values()}
     ret_value = _constant_return(exits)
     for key in sorted(lw.touched):
         verdict = _exit_verdict(key, exits)
@@ -181,8 +195,10 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
             continue
         tmpl = template_for(key[1], _root_of_text(key[1]), params, locals_, cls.global_name is not None)
         kind = verdict[0]
-        if kind == "inconsistent":
-            findings.append(_inconsistent(function, key, verdict[1]))
+        if kind == "inconsistent" and key in event_keys:
+            pass    # the double lock/unlock already explains the unequal exits
+        elif kind == "inconsistent":
+            findings.append(_inconsistent(function, key, verdict[1], verdict[2]))
         elif kind == "consistent":
             delta = verdict[1]
             if delta != 0 and tmpl is not None:
@@ -243,11 +259,11 @@ def _exit_verdict(key, exits: list[ExitRecord]):
         return ("conditional", None)
     pure_held = {s.line for s, ds in per_site.items() if ds == {hi}}
     pure_released = {s.line for s, ds in per_site.items() if hi not in ds}
-    if not pure_held or not pure_released:
-        # Every return that holds it is also reached without it: the state
-        # depends on data the walk does not follow (a conditional-lock helper,
-        # an out-parameter like *locked); no return line is wrong on all paths.
-        return ("conditional", None)
+    # When every return that holds it is also reached without it, the state
+    # often depends on data the walk does not follow (a callee that drops the
+    # lock, an out-parameter like *locked): no return line is wrong on all
+    # paths, so the finding is only a note.
+    weak = not pure_held or not pure_released
     if released and released <= {"neg", "null"} and not held & {"neg", "null"} and len(depths) == 2:
         hclean = held == set(c for c, ds in by_class.items() if hi in ds)
         if hclean and held <= {"zero"} and hi > 0:
@@ -266,7 +282,7 @@ def _exit_verdict(key, exits: list[ExitRecord]):
             return ("try", "nonnull") if hi > 0 else ("conditional", None)
         if held <= _SUCCESS and released <= {"neg", "null"} and "other" not in held | released:
             return ("conditional", None)
-    return ("inconsistent", rows)
+    return ("inconsistent", rows, weak)
 
 
 def _separated_by_parameter(facts_at, hi) -> bool:
@@ -308,7 +324,7 @@ def _exit_variant(key, exits, delta: int) -> str:
     return "?"     # how a release wrapper releases is not recorded: never a mismatch
 
 
-def _inconsistent(function, key, rows) -> Finding:
+def _inconsistent(function, key, rows, weak: bool = False) -> Finding:
     depths = sorted({d for _, _, d in rows if d is not None})
     hi = depths[-1]
     held = sorted({(s.line, s.col) for s, _, d in rows if d == hi})
@@ -328,7 +344,10 @@ def _inconsistent(function, key, rows) -> Finding:
         details.append("* reached both with and without the lock (from different paths)")
     related = tuple(Related(function.file, ln, f"'{name}' held here") for ln, _ in held) + \
         tuple(Related(function.file, ln, f"'{name}' released here") for ln, _ in released)
-    return Finding("inconsistent-exit", "warning", function.file, line, col, function.name, message,
+    if weak:
+        details.append("every return holding it is also reached without it: reported as a note")
+    return Finding("inconsistent-exit", "note" if weak else "warning", function.file, line, col,
+                   function.name, message,
                    tuple(details), related, subject=name, family=FAMILY)
 
 

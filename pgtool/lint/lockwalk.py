@@ -54,16 +54,17 @@ def _cmp_zero(node: c_ast.BinaryOp) -> tuple[c_ast.Node, str] | None:
     return None
 
 
-def _nonzero_on(op: str, value: bool) -> bool | None:
-    """Is x nonzero, given that `x OP 0` has truth `value`? None: cannot tell."""
+def _nonzero_on(op: str, value: bool, held_on: str | None = None) -> bool | None:
+    """Is x nonzero, given that `x OP 0` has truth `value`? None: cannot tell.
+    A "zero" try-lock returns 0 or -errno, so `x < 0` false means zero."""
     if op == "!=":
         return value
     if op == "==":
         return not value
     if op == "<":
-        return True if value else None
+        return True if value else (False if held_on == "zero" else None)
     if op == ">=":   # x >= 0: for 0/-errno results, the success (zero) side
-        return False if value else True
+        return (False if held_on == "zero" else None) if value else True
     if op == ">":
         return True if value else None
     if op == "<=":
@@ -82,7 +83,7 @@ class LockWalk:
     correlated: frozenset[str]           # condition texts worth remembering
     cond_ids: frozenset[int]
     ret_ids: frozenset[int]
-    events: dict = field(default_factory=dict)
+    events: dict = field(default_factory=dict)    # (check, line, key) -> Event
     exits: set = field(default_factory=set)
     touched: set = field(default_factory=set)     # keys seen at all
     param_conds: frozenset = frozenset()          # condition texts that read a parameter
@@ -124,8 +125,14 @@ class LockWalk:
         line = node_line(node)
         if not cls.counting and cur.depth >= 1:
             self._event("double-lock", node, key,
-                        f"'{display(key)}' acquired by {name or 'call'}() while already held",
+                        f"'{display(key)}' acquired by {_called(name)} while already held",
                         (f"previously acquired at line {cur.last_line}",))
+        if not cls.counting and cur.depth >= 1:
+            # a second acquire of a held binary lock deadlocks: do not count it,
+            # so the matching releases show up as a double unlock
+            locks[key] = Held(cur.depth, True, cur.tags, line, "acquire")
+            self.touched.add(key)
+            return st.with_locks(locks)
         tags = cur.tags + ((variant, flags, line),)
         locks[key] = Held(min(cur.depth + 1, MAX_DEPTH), True, tags[-MAX_DEPTH:], line, "acquire")
         self.touched.add(key)
@@ -146,8 +153,8 @@ class LockWalk:
                 check = "double-unlock" if cur.here else "unlock-without-lock"
                 what = "released again" if check == "double-unlock" else "released but not held"
                 details = (f"last released at line {cur.last_line}",) if cur.last_action == "release" else ()
-                self._event(check, node, key, f"'{display(key)}' {what} by {name or 'call'}()", details)
-        if cur.tags and variant != "?":
+                self._event(check, node, key, f"'{display(key)}' {what} by {_called(name)}", details)
+        if cur.tags and variant != "?" and not restore:
             tvariant, tflags, tline = cur.tags[-1]
             if tvariant == "irqsave" and variant != "irqsave":
                 self._event("irqsave-mismatch", node, key,
@@ -299,10 +306,9 @@ class LockWalk:
                 st = self.apply_op(st, op, _args(node), node, target=target)
             # a call taking &var may change var
             for arg in _args(node):
-                if isinstance(arg, c_ast.UnaryOp) and arg.op == "&":
-                    var = root_ident(arg.expr)
-                    if var:
-                        st = self.kill(st, var)
+                # f(&var) may change var (f(&p->field) cannot change p)
+                if isinstance(arg, c_ast.UnaryOp) and arg.op == "&" and isinstance(arg.expr, c_ast.ID):
+                    st = self.kill(st, arg.expr.name)
             return st
         if isinstance(node, c_ast.Compound):          # ({ ... }) statement expression
             for sub in node.block_items or ():
@@ -413,6 +419,21 @@ class LockWalk:
                 return st.with_facts(st.facts | {(text, value)})
         return st
 
+    def _held_on_of(self, st: State, node) -> str | None:
+        """held_on of the try-lock whose result `node` is (a call or a variable)."""
+        while isinstance(node, c_ast.Cast):
+            node = node.expr
+        if isinstance(node, c_ast.Assignment):
+            node = node.rvalue
+        found = self.try_call(node)
+        if found is not None:
+            return found[0].held_on
+        if isinstance(node, c_ast.ID):
+            entry = dict(st.pend).get(node.name)
+            if entry is not None and entry[0] in self.ops:
+                return self.ops[entry[0]].held_on
+        return None
+
     def resolve_try(self, st: State, cond, value: bool) -> State | None:
         """The edge tests a try-lock's result: take the lock on the held side."""
         node, nonzero = cond, value
@@ -423,7 +444,7 @@ class LockWalk:
             if cz is None:
                 return None
             node, op = cz
-            nonzero = _nonzero_on(op, value)
+            nonzero = _nonzero_on(op, value, self._held_on_of(st, node))
             if nonzero is None:
                 return None
         while isinstance(node, c_ast.Cast):
@@ -538,6 +559,12 @@ def _at_line(node, line: int):
     if line and node_line(node) != line:
         return _LineNode(line)
     return node
+
+
+def _called(name: str) -> str:
+    if not name:
+        return "a call"
+    return name if " " in name else f"{name}()"
 
 
 def display(key: tuple) -> str:

@@ -1,0 +1,90 @@
+/*
+ * Goto error unwinding: the classic kernel shape.
+ * An expectation sits on the line the finding is reported at:
+ *   expect: CHECK LOCK
+ */
+struct dev { spinlock_t lock; struct mutex mtx; int state; };
+
+int unwind_ok(struct dev *d, int n)
+{
+	int err;
+
+	mutex_lock(&d->mtx);
+	err = setup(d, n);
+	if (err)
+		goto out_unlock;
+	err = start(d);
+	if (err)
+		goto out_teardown;
+	mutex_unlock(&d->mtx);
+	return 0;
+
+out_teardown:
+	teardown(d);
+out_unlock:
+	mutex_unlock(&d->mtx);
+	return err;
+}
+
+int unwind_missing_unlock(struct dev *d, int n)
+{
+	int err;
+
+	mutex_lock(&d->mtx);
+	err = setup(d, n);
+	if (err)
+		goto out;
+	mutex_unlock(&d->mtx);
+	return 0;
+out:
+	return err;	/* expect: inconsistent-exit &d->mtx */
+}
+
+int early_return_leak(struct dev *d)
+{
+	spin_lock(&d->lock);
+	if (d->state < 0)
+		return -EINVAL;	/* expect: inconsistent-exit &d->lock */
+	d->state++;
+	spin_unlock(&d->lock);
+	return 0;
+}
+
+int unwind_two_locks(struct dev *a, struct dev *b)
+{
+	int ret = -EBUSY;
+
+	spin_lock(&a->lock);
+	if (!spin_trylock(&b->lock))
+		goto out_a;
+	a->state = b->state;
+	ret = 0;
+	spin_unlock(&b->lock);
+out_a:
+	spin_unlock(&a->lock);
+	return ret;
+}
+
+int unwind_double_unlock(struct dev *d)
+{
+	int err;
+
+	mutex_lock(&d->mtx);
+	err = setup(d, 1);
+	if (err) {
+		mutex_unlock(&d->mtx);
+		goto out;
+	}
+	start(d);
+out:
+	mutex_unlock(&d->mtx);	/* expect: double-unlock &d->mtx */
+	return err;
+}
+
+void noreturn_path_ok(struct dev *d)
+{
+	spin_lock(&d->lock);
+	if (d->state == 42)
+		panic("bad state");
+	spin_unlock(&d->lock);
+}
