@@ -276,7 +276,7 @@ def _prepare(msg: mail.PatchMessage, tree: Path, opts: Options, overlay: _Overla
         result.repairs.extend(f.notes)
         content = overlay.lines(old) if old else []
         if old and content is None:
-            raise UserError(f"can't find file to patch: '{old}'", path=msg.source, line=f.lineno)
+            raise UserError(f"can't find file to patch: '{paths.printable(old)}'", path=msg.source, line=f.lineno)
         if new and not old and overlay.exists(new):
             content_new = overlay.lines(new) or []
             fr.hunks = [HunkResult(h.number, "reversed" if _is_post(h, content_new) else "failed",
@@ -377,7 +377,7 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
         elif result.status != "applied":
             break
         result.fixed_text = model.render(cleans)
-        changes = model.load(result.fixed_text)
+        changes = model.load(result.fixed_text, msg.source)
         for ch in changes:
             src = overlay.lines(ch.old_path) if ch.old_path else []
             new_lines = model.apply_change(src or [], ch, ch.new_path or ch.old_path or "")

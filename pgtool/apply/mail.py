@@ -70,7 +70,8 @@ def _has_mail_headers(lines: list[str]) -> bool:
 
 
 def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
-    msg = email.message_from_string(text, policy=email.policy.default)
+    # bytes in, so undecodable input stays bytes instead of upsetting the parser
+    msg = email.message_from_bytes(text.encode("utf-8", "surrogateescape"), policy=email.policy.default)
     header_lines = text.split("\n\n", 1)[0].count("\n") + 2
     parts = []
     for part in msg.walk():
@@ -80,22 +81,28 @@ def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
         if ctype.startswith("text/") or ctype in ("application/x-patch", "application/x-diff"):
             try:
                 payload = part.get_payload(decode=True) or b""
-            except Exception:  # a broken transfer encoding: keep the raw text
-                payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
+            except (ValueError, TypeError, LookupError, UnicodeError):  # broken encoding: keep the raw text
+                raw = part.get_payload()
+                payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
             charset = part.get_content_charset() or "utf-8"
             try:
                 parts.append(payload.decode(charset, errors="surrogateescape"))
             except LookupError:
                 parts.append(_decode(payload))
     body = "\n".join(parts).replace("\r\n", "\n")
-    try:
-        author, addr = email.utils.parseaddr(str(msg.get("From", "")))
-    except Exception:
-        author, addr = "", ""
-    subject = " ".join(str(msg.get("Subject", "")).split())
-    date = str(msg.get("Date")) if msg.get("Date") else None
+    author, addr = email.utils.parseaddr(_header(msg, "From"))
+    subject = " ".join(_header(msg, "Subject").split())
+    date = _header(msg, "Date") or None
     return _from_plain(body, source, first_line + header_lines - 1,
                        (author or None, addr or None, date, subject))
+
+
+def _header(msg, name: str) -> str:
+    """A decoded header; a malformed one is kept as its raw text."""
+    try:
+        return str(msg.get(name, "") or "")
+    except (ValueError, TypeError, IndexError, LookupError, UnicodeError):
+        return str(msg.get_all(name, [""])[0] if hasattr(msg, "get_all") else "")
 
 
 def clean_subject(subject: str) -> str:

@@ -93,12 +93,13 @@ def _strip_prefix(name: str | None) -> str | None:
     return name[2:] if name[:2] in ("a/", "b/") else name
 
 
-def load(text: str) -> list[FileChange]:
+def load(text: str, source: str = "<repaired patch>") -> list[FileChange]:
     """Parse the clean patch with unidiff into what the writer needs."""
     try:
         patch = PatchSet(text)
     except UnidiffParseError as exc:  # our own rendering: a bug, but say where
-        raise UserError(f"repaired patch does not parse: {exc}") from None
+        msg = str(exc).encode("utf-8", "backslashreplace").decode("utf-8")
+        raise UserError(f"repaired patch does not parse ({msg})", path=source) from None
     changes = []
     for pf in patch:
         info = "".join(pf.patch_info or [])

@@ -30,6 +30,11 @@ class FileNames:
     lineno: int = 0
 
 
+def printable(text: str) -> str:
+    """Text safe to print: undecodable bytes and lone surrogates as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def squash(name: str) -> str:
     return _SLASHES.sub("/", name)
 
@@ -41,9 +46,9 @@ def check_name(name: str, source: str, lineno: int) -> None:
     if _CONTROL.search(name):
         raise UserError(f"refusing file name with control characters: {name!r}", path=source, line=lineno)
     if name.startswith("/"):
-        raise UserError(f"refusing absolute file name '{name}'", path=source, line=lineno)
+        raise UserError(f"refusing absolute file name '{printable(name)}'", path=source, line=lineno)
     if ".." in name.split("/"):
-        raise UserError(f"refusing file name with '..': '{name}'", path=source, line=lineno)
+        raise UserError(f"refusing file name with '..': '{printable(name)}'", path=source, line=lineno)
 
 
 def strip(name: str, level: int) -> str | None:
@@ -116,7 +121,7 @@ def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, cre
             if _exists(tree, rel):
                 return _safe(tree, rel, source, names.lineno)
     shown = candidates[0] if candidates else names.index
-    raise UserError(f"can't find file to patch: '{shown}' (strip level {lvl}; wrong -p?)",
+    raise UserError(f"can't find file to patch: '{printable(shown or '')}' (strip level {lvl}; wrong -p?)",
                     path=source, line=names.lineno)
 
 
@@ -136,9 +141,9 @@ def _safe(tree: Path, rel: str, source: str, lineno: int) -> str:
         current = current / part
         if current.is_symlink():
             what = "is a symbolic link" if i == len(parts) - 1 else "is beyond a symbolic link"
-            raise UserError(f"refusing to patch '{rel}': it {what}", path=source, line=lineno)
+            raise UserError(f"refusing to patch '{printable(rel)}': it {what}", path=source, line=lineno)
     try:
         (tree / rel).resolve().relative_to(root)
     except ValueError:
-        raise UserError(f"refusing to patch '{rel}': outside the tree", path=source, line=lineno) from None
+        raise UserError(f"refusing to patch '{printable(rel)}': outside the tree", path=source, line=lineno) from None
     return rel

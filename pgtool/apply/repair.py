@@ -269,6 +269,11 @@ def _strict(body, old_len: int, new_len: int) -> tuple[int, int] | None:
             extra += 1
         else:
             break
+    after = body[used + extra] if used + extra < len(body) else None
+    if extra and (body[used][1] in ("\n", "-\n") or (after is not None and after[0] == "?")):
+        # a lone '-' or '--' is a signature or list footer whose trailing space
+        # was stripped, and +/- lines running into prose are quoted text
+        extra = 0
     return used, extra
 
 

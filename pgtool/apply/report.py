@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 
 from pgtool.apply.engine import ApplyResult, HunkResult
+from pgtool.apply.paths import printable
 
 
 def _hunk_line(h: HunkResult) -> str | None:
@@ -60,7 +61,7 @@ def text_lines(result: ApplyResult, check: bool) -> list[str]:
         elif p.status == "failed":
             out.append("patch does not apply; nothing written" if not any(f.reject_file for f in p.files)
                        else "patch applied with rejects")
-    return out
+    return [printable(line) for line in out]
 
 
 def to_json(result: ApplyResult) -> str:
@@ -74,4 +75,4 @@ def to_json(result: ApplyResult) -> str:
         d = asdict(p)
         d.pop("fixed_text", None)
         data["patches"].append(d)
-    return json.dumps(data, indent=2)
+    return printable(json.dumps(data, indent=2, ensure_ascii=False))
