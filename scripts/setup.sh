@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 DEB_PACKAGES=(
   linux-source-6.1 gcc-i686-linux-gnu qemu-system-x86
   flex bison bc libelf-dev libssl-dev cpio xz-utils make gcc git patch
-  quilt universal-ctags sparse
+  quilt universal-ctags sparse coccinelle
 )
 
 missing=()
