@@ -168,3 +168,20 @@ def test_pg_clean_on_pg_skip_bit_is_a_collision(seed_mail, tmp_path, rules):
     assert len(collisions) == 1
     assert collisions[0].subject == "PG_clean" and "PG_skip" in collisions[0].message
     assert collisions[0].file.endswith("include/linux/mm.h")
+
+
+def test_registry_entry_point_matches(seed_mail, tmp_path, rules):
+    """`pgtool.lint.checks` runs the family through flags.run(ctx); diff scope filters it."""
+    from pgtool.lint.checks import CheckContext, run_families
+
+    mail = seed_mail.read_text(errors="replace")
+    tree = _tree(tmp_path, mail, skip=lambda path, index: path.endswith("page_alloc.c"))
+    parsed = [parse_file(str(tree / rel)) for rel in C_FILES]
+    functions = [fn for p in parsed for fn in p.functions]
+    ctx = CheckContext(functions=functions, decls={p.path: p.decls for p in parsed})
+    ctx.patch_text = mail          # what diff mode hands over (see /tmp/flags-needs.md)
+    found = run_families(["flags"], ctx)
+    assert sorted(f.function for f in found) == ["__free_page", "free_pages"]
+    assert {f.family for f in found} == {"flags"}
+    ctx.scope = {(str(tree / "mm/page_alloc.c"), "__free_page")}
+    assert [f.function for f in run_families(["flags"], ctx)] == ["__free_page"]
