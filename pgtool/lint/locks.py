@@ -39,6 +39,10 @@ for _check, _text in CHECKS.items():
 register_rule_help("parse-failure", "a function the C front-end could not parse")
 
 _SUCCESS = {"zero", "pos", "other"}
+# Names that say "I return with a lock held" (lock_page_memcg, task_rq_lock,
+# seq_file *_start, *_begin, get_locked_pte, ...).
+WRAPPER_NAME = re.compile(r"lock|acquire|take|start|begin|enter|get|grab|pin|hold|prepare|claim|disable|save|down",
+                          re.I)
 # Parameter tests followed along paths (to tell "what the caller passed"
 # apart from a bug): only simple ones, and a few, to bound the state space.
 _PARAM_TEST_HELPERS = frozenset({"NULL", "IS_ERR", "IS_ERR_OR_NULL", "likely", "unlikely"})
@@ -205,11 +209,16 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
                 summary_ops.append(LockOp(fname, cls, "acquire" if delta > 0 else "release",
                                           variant=_exit_variant(key, exits, delta), template=tmpl,
                                           ret_value=ret_value, origin=f"{file}:{function.start_line}"))
-            elif delta > 0 and not annotated and not stats.exhausted:
+            if delta > 0 and not annotated and not stats.exhausted and \
+                    (tmpl is None or not WRAPPER_NAME.search(fname)):
+                # A lock wrapper (named for it) or an annotated function returns
+                # holding a lock on purpose; anything else is worth a look.
                 lines = sorted({r.site.line for r in exits})
+                why = ("callers cannot name it" if tmpl is None else
+                       "and the function is neither named nor annotated as a lock wrapper")
                 findings.append(Finding(
                     "held-at-exit", "note", file, lines[0] if lines else function.end_line, 1, fname,
-                    f"'{display(key)}' is still held when the function returns, and callers cannot name it",
+                    f"'{display(key)}' is still held when the function returns, {why}",
                     (f"held at return: {', '.join(map(str, lines))}",), subject=display(key), family=FAMILY))
         elif kind == "try" and tmpl is not None:
             summary_ops.append(LockOp(fname, cls, "try", held_on=verdict[1], template=tmpl,

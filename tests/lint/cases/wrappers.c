@@ -98,3 +98,9 @@ void held_by_local_object(void)
 	spin_lock(&info->i_lock);
 	info->size = 4;
 }	/* expect: held-at-exit &info->i_lock note */
+
+void update_size_forgets_unlock(struct inode_info *info)
+{
+	spin_lock(&info->i_lock);
+	info->size++;
+}	/* expect: held-at-exit &info->i_lock note */

@@ -1,0 +1,197 @@
+"""Lock-mutant recall of `pgtool lint-locks` against Coccinelle's mini_lock.cocci
+(issue 4, acceptance 3).
+
+On Debian's linux-source-6.1 (mm/, kernel/ and the top-level files of fs/):
+1. find functions `pgtool lint-locks` finds balanced (no lock finding) that
+   contain a release call standing alone on its line (spin_unlock(&l); ...);
+2. draw mutants with a fixed seed: one such release deleted, one mutant per
+   function (at least 300);
+3. analyse each function on its own (the unmutated one must be clean on its
+   own too), with pgtool and with spatch + the tree's
+   scripts/coccinelle/locks/mini_lock.cocci (report mode), side by side;
+4. print recall: a mutant is caught when a lock finding appears in it that
+   the unmutated function does not have. pgtool's recall is given for
+   warnings only and for warnings plus notes.
+
+Usage: python bench/lock_mutants.py [--tree linux-src] [--count 400] [--seed 1998] [-j 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from pycparser import c_ast
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pgtool.cfront import default_cache_dir, parse_files  # noqa: E402
+from pgtool.lint.cfg import call_name  # noqa: E402
+from pgtool.lint.lockrules import load_lock_rules  # noqa: E402
+from pgtool.lint.run import Settings, analyse_text  # noqa: E402
+
+SETTINGS = Settings(families=("locks",))
+
+
+def tree_files(tree: Path) -> list[Path]:
+    files = sorted((tree / "mm").glob("*.c")) + sorted((tree / "kernel").glob("*.c"))
+    files += sorted((tree / "fs").glob("*.c"))
+    return files
+
+
+def release_sites(func, lines: list[str], rules) -> list[tuple[int, str]]:
+    """(line, call name) of release calls that are a whole statement on their own line."""
+    out = []
+    stack = [func.ast.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, c_ast.Compound):
+            for item in node.block_items or ():
+                name = call_name(item)
+                op = rules.ops.get(name) if name else None
+                if op is not None and op.action == "release" and item.coord:
+                    ln = item.coord.line
+                    text = lines[ln - 1].strip()
+                    if re.fullmatch(rf"{re.escape(name)}\s*\(.*\)\s*;", text) and text.count(";") == 1:
+                        out.append((ln, name))
+        stack.extend(child for _, child in node.children())
+    return sorted(set(out))
+
+
+def lock_findings(path: str, text: str) -> list:
+    res = analyse_text(path, text, SETTINGS)
+    if res.failures or not res.functions:
+        return None
+    return [f for f in res.findings if f.check != "analysis-budget"]
+
+
+def run_spatch(cocci: Path, directory: Path, jobs: int) -> tuple[dict[str, set[int]], float, str]:
+    """Report lines per file of mini_lock.cocci over every .c in `directory`."""
+    t0 = time.perf_counter()
+    cmd = ["spatch", "--sp-file", str(cocci), "-D", "report", "--no-includes", "--include-headers",
+           "--very-quiet", "--timeout", "60", "-j", str(jobs), "--dir", str(directory)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+    found: dict[str, set[int]] = {}
+    for line in proc.stdout.splitlines():
+        m = re.match(r"^(\S+\.c):(\d+):", line)
+        if m:
+            found.setdefault(Path(m.group(1)).name, set()).add(int(m.group(2)))
+    return found, time.perf_counter() - t0, proc.stderr.strip()[-300:]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tree", type=Path, default=REPO / "linux-src")
+    ap.add_argument("--count", type=int, default=400)
+    ap.add_argument("--seed", type=int, default=1998)
+    ap.add_argument("-j", "--jobs", type=int, default=2)
+    args = ap.parse_args()
+    rules = load_lock_rules()
+    cocci = args.tree / "scripts" / "coccinelle" / "locks" / "mini_lock.cocci"
+    files = tree_files(args.tree)
+    print(f"tree: {args.tree}  files: {len(files)} (mm/, kernel/, fs/ top level)  seed: {args.seed}")
+
+    t0 = time.perf_counter()
+    candidates = []   # (path, function name, function text lines, start, sites)
+    for parsed in parse_files(files, jobs=args.jobs, cache_dir=default_cache_dir()):
+        text = Path(parsed.path).read_text(encoding="utf-8", errors="surrogateescape")
+        lines = text.splitlines()
+        res = analyse_text(parsed.path, text, SETTINGS, parsed=parsed)
+        flagged = {f.function for f in res.findings}
+        for func in parsed.functions:
+            if func.name in flagged:
+                continue
+            sites = release_sites(func, lines, rules)
+            if sites:
+                candidates.append((parsed.path, func.name, lines[func.start_line - 1:func.end_line],
+                                   func.start_line, sites))
+    print(f"balanced functions with a standalone release call: {len(candidates)} "
+          f"({time.perf_counter() - t0:.1f} s to parse and lint)")
+
+    rng = random.Random(args.seed)
+    rng.shuffle(candidates)
+    work = Path(tempfile.mkdtemp(prefix="lock-mutants-"))
+    (work / "orig").mkdir()
+    (work / "mut").mkdir()
+    mutants = []
+    skipped_not_clean_alone = 0
+    for path, name, flines, start, sites in candidates:
+        if len(mutants) >= args.count:
+            break
+        orig_text = "\n".join(flines) + "\n"
+        base = lock_findings(f"{name}.c", orig_text)
+        if base is None or base:
+            skipped_not_clean_alone += 1
+            continue
+        line, call = rng.choice(sites)
+        idx = line - start
+        mut_lines = list(flines)
+        mut_lines[idx] = ""            # delete the release, keep the line numbers
+        mut_text = "\n".join(mut_lines) + "\n"
+        fname = f"m{len(mutants):04d}.c"
+        (work / "orig" / fname).write_text(orig_text)
+        (work / "mut" / fname).write_text(mut_text)
+        mutants.append({"file": fname, "src": f"{Path(path).relative_to(args.tree)}:{line}", "func": name,
+                        "call": call, "cls": rules.ops[call].cls.name, "text": mut_text})
+    print(f"mutants: {len(mutants)} (skipped {skipped_not_clean_alone} functions not clean when analysed alone)")
+
+    t1 = time.perf_counter()
+    caught_warn = caught_any = 0
+    per_class: Counter = Counter()
+    per_class_caught: Counter = Counter()
+    misses = []
+    for m in mutants:
+        found = lock_findings(m["file"], m["text"]) or []
+        warn = [f for f in found if f.severity == "warning"]
+        per_class[m["cls"]] += 1
+        if warn:
+            caught_warn += 1
+            per_class_caught[m["cls"]] += 1
+        if found:
+            caught_any += 1
+        else:
+            misses.append(m)
+    t_pg = time.perf_counter() - t1
+
+    have_spatch = shutil.which("spatch") is not None and cocci.is_file()
+    sp_caught = 0
+    if have_spatch:
+        base_rep, t_sb, err1 = run_spatch(cocci, work / "orig", args.jobs)
+        mut_rep, t_sm, err2 = run_spatch(cocci, work / "mut", args.jobs)
+        for m in mutants:
+            if mut_rep.get(m["file"], set()) - base_rep.get(m["file"], set()):
+                sp_caught += 1
+    n = len(mutants) or 1
+    print()
+    print(f"{'tool':34} {'caught':>7} {'recall':>8} {'time':>8}")
+    print(f"{'pgtool lint-locks (warnings)':34} {caught_warn:>7} {100 * caught_warn / n:>7.1f}% {t_pg:>7.1f}s")
+    print(f"{'pgtool lint-locks (warnings+notes)':34} {caught_any:>7} {100 * caught_any / n:>7.1f}%")
+    if have_spatch:
+        print(f"{'spatch mini_lock.cocci':34} {sp_caught:>7} {100 * sp_caught / n:>7.1f}% {t_sm:>7.1f}s")
+        if err2:
+            print(f"  spatch stderr (tail): {err2}")
+    else:
+        print("spatch or mini_lock.cocci not available: no comparison")
+    print()
+    print("by lock class (pgtool warnings): " + ", ".join(
+        f"{c} {per_class_caught[c]}/{per_class[c]}" for c in sorted(per_class)))
+    if misses:
+        print(f"missed by pgtool ({len(misses)}), first 15:")
+        for m in misses[:15]:
+            print(f"  {m['src']}  {m['func']}: deleted {m['call']}()")
+    ratio = (caught_warn / sp_caught) if sp_caught else float("inf")
+    print(f"\nrecall ratio pgtool(warnings)/spatch: {ratio:.2f}; mutant sources kept in {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
