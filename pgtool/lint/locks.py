@@ -41,8 +41,14 @@ register_rule_help("parse-failure", "a function the C front-end could not parse"
 _SUCCESS = {"zero", "pos", "other"}
 # Names that say "I return with a lock held" (lock_page_memcg, task_rq_lock,
 # seq_file *_start, *_begin, get_locked_pte, ...).
-WRAPPER_NAME = re.compile(r"lock|acquire|take|start|begin|enter|get|grab|pin|hold|prepare|claim|disable|save|down",
-                          re.I)
+_WRAPPER_WORDS = ("lock", "acquire", "take", "start", "begin", "enter", "get", "grab", "pin", "hold",
+                  "prepare", "claim", "disable", "save", "down")
+
+
+def is_wrapper_name(name: str) -> bool:
+    """A part of the name (split at '_') starts or ends with a locking word."""
+    return any(part.startswith(_WRAPPER_WORDS) or part.endswith(_WRAPPER_WORDS)
+               for part in name.lower().split("_") if part)
 # Parameter tests followed along paths (to tell "what the caller passed"
 # apart from a bug): only simple ones, and a few, to bound the state space.
 _PARAM_TEST_HELPERS = frozenset({"NULL", "IS_ERR", "IS_ERR_OR_NULL", "likely", "unlikely"})
@@ -210,7 +216,7 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
                                           variant=_exit_variant(key, exits, delta), template=tmpl,
                                           ret_value=ret_value, origin=f"{file}:{function.start_line}"))
             if delta > 0 and not annotated and not stats.exhausted and \
-                    (tmpl is None or not WRAPPER_NAME.search(fname)):
+                    (tmpl is None or not is_wrapper_name(fname)):
                 # A lock wrapper (named for it) or an annotated function returns
                 # holding a lock on purpose; anything else is worth a look.
                 lines = sorted({r.site.line for r in exits})
