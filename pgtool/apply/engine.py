@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,12 +260,12 @@ def _prepare(msg: mail.PatchMessage, tree: Path, opts: Options, overlay: _Overla
                                            explicit=explicit)
         elif f.git and ("rename from" in f.meta or "copy from" in f.meta):
             n = f.names
-            old = paths.resolve(paths.FileNames(n.old, n.old, None, n.lineno), tree, level,
-                                source=msg.source, creating=False, explicit=explicit)
             new = paths.resolve(paths.FileNames(n.new, n.new, None, n.lineno), tree, level,
                                 source=msg.source, creating=True, explicit=explicit)
+            old = _resolve_or_gone(paths.FileNames(n.old, n.old, None, n.lineno), tree, level, msg.source,
+                                   explicit, gone_ok=overlay.exists(new))
         else:
-            old = paths.resolve(f.names, tree, level, source=msg.source, creating=False, explicit=explicit)
+            old = _resolve_or_gone(f.names, tree, level, msg.source, explicit, gone_ok=deleting)
             new = None if deleting else old
         if deleting and old is None:
             raise UserError("deletion of an unnamed file", path=msg.source, line=f.lineno)
@@ -274,6 +275,14 @@ def _prepare(msg: mail.PatchMessage, tree: Path, opts: Options, overlay: _Overla
         fr = FileResult(new or old or "", old, _op(f, old, new))
         result.files.append(fr)
         result.repairs.extend(f.notes)
+        if old == _GONE:
+            # the file the patch removes or renames is gone already: applied before?
+            after = overlay.lines(new) if new else None
+            fr.old_path = None
+            fr.hunks = [HunkResult(h.number, "reversed" if after is None or _is_post(h, after) else "failed",
+                                   h.old_start, patch_line=h.lineno) for h in f.hunks] or \
+                [HunkResult(0, "reversed", 0)]
+            continue
         content = overlay.lines(old) if old else []
         if old and content is None:
             raise UserError(f"can't find file to patch: '{paths.printable(old)}'", path=msg.source, line=f.lineno)
@@ -281,8 +290,9 @@ def _prepare(msg: mail.PatchMessage, tree: Path, opts: Options, overlay: _Overla
             content_new = overlay.lines(new) or []
             fr.hunks = [HunkResult(h.number, "reversed" if _is_post(h, content_new) else "failed",
                                    h.old_start, patch_line=h.lineno) for h in f.hunks] or \
-                [HunkResult(0, "failed", 0)]
-            result.error = f"{new}: already exists"
+                [HunkResult(0, "reversed" if content_new == _new_file_lines(f) else "failed", 0)]
+            if any(h.status != "reversed" for h in fr.hunks):
+                result.error = f"{new}: already exists"
             continue
         text = FileText(content or [])
         shift, lo = 0, 0
@@ -317,6 +327,24 @@ def _prepare(msg: mail.PatchMessage, tree: Path, opts: Options, overlay: _Overla
     elif any(s != "applied" for s in statuses) or result.error:
         result.status = "failed"
     return result, cleans, raw_files
+
+
+_GONE = "\0gone"  # an old path that no longer exists (its deletion or rename already applied)
+
+
+def _resolve_or_gone(names, tree: Path, level, source: str, explicit: bool, gone_ok: bool) -> str:
+    try:
+        return paths.resolve(names, tree, level, source=source, creating=False, explicit=explicit)
+    except UserError:
+        if gone_ok and not any(os.path.lexists(tree / (paths.strip(n, lv) or "\0"))
+                               for n in (names.old, names.new) if n and n != paths.DEV_NULL
+                               for lv in range(0, 4)):
+            return _GONE
+        raise
+
+
+def _new_file_lines(f: repair.RawFile) -> list[str]:
+    return [t for h in f.hunks for t in h.readings[0].post]
 
 
 def _is_post(h: repair.RawHunk, content: list[str]) -> bool:
@@ -381,6 +409,15 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
         for ch in changes:
             src = overlay.lines(ch.old_path) if ch.old_path else []
             new_lines = model.apply_change(src or [], ch, ch.new_path or ch.old_path or "")
+            if ch.copy and opts.reverse:
+                # undoing a copy removes the copy, if it is still the patched original
+                if new_lines != overlay.lines(ch.new_path or ""):
+                    result.status = "failed"
+                    result.error = f"{ch.old_path} is no longer a copy of {ch.new_path}; not removing it"
+                    break
+                overlay.files[ch.old_path] = None
+                pending[ch.old_path] = None
+                continue
             if ch.old_path and ch.old_path != ch.new_path and not ch.copy:
                 overlay.files[ch.old_path] = None
                 pending[ch.old_path] = None
@@ -392,6 +429,8 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
             elif ch.old_path:
                 overlay.files[ch.old_path] = None
                 pending[ch.old_path] = None
+        if result.status == "failed" and not opts.reject:
+            break
         if opts.check:
             result.status = "checked" if result.status == "applied" else result.status
         elif opts.commit:

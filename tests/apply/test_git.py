@@ -1,0 +1,243 @@
+"""Clean git patches and the command's options, on real kernel files in a git repo.
+
+The patches are written by git itself (`git diff -M -C`, `git format-patch`)
+from real changes, so renames, copies, deletions, new files, mode changes and
+missing final newlines are in git's own format.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import git
+import pytest
+
+from .helpers import run_pgtool, tree_digest
+
+FILES = ["mm/page_idle.c", "lib/sort.c", "lib/bcd.c", "kernel/up.c"]
+
+
+def sh(cwd, *args, env=None):
+    return subprocess.run(args, cwd=cwd, check=True, capture_output=True, text=True,
+                          env=dict(os.environ, **(env or {}))).stdout
+
+
+@pytest.fixture
+def repo(kernel_tree, tmp_path):
+    root = tmp_path / "repo"
+    for rel in FILES:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(kernel_tree / rel, root / rel)
+    sh(root, "git", "init", "-q", "-b", "master")
+    sh(root, "git", "config", "user.name", "Test")
+    sh(root, "git", "config", "user.email", "test@example.org")
+    sh(root, "git", "add", "-A")
+    sh(root, "git", "commit", "-q", "-m", "base")
+    return root
+
+
+def snapshot(root):
+    modes = {str(p.relative_to(root)): os.stat(p).st_mode & 0o777 for p in root.rglob("*")
+             if p.is_file() and ".git" not in p.parts}
+    return tree_digest(root), modes
+
+
+def make_change(root):
+    """A change of every kind git can express in text, committed then undone."""
+    text = (root / "lib/sort.c").read_text()
+    (root / "lib/sort.c").write_text(text.replace("swap_words_32", "swap_words_32_pg", 1))
+    sh(root, "git", "mv", "mm/page_idle.c", "mm/page_idle_moved.c")
+    moved = (root / "mm/page_idle_moved.c").read_text()
+    (root / "mm/page_idle_moved.c").write_text(moved.replace("page_idle_get_folio", "page_idle_folio", 1))
+    shutil.copy(root / "lib/bcd.c", root / "lib/bcd_copy.c")
+    (root / "lib/bcd_copy.c").write_text((root / "lib/bcd.c").read_text() + "/* copied */\n")
+    os.remove(root / "kernel/up.c")
+    os.rmdir(root / "kernel")  # as git apply does when a deletion empties a directory
+    (root / "lib/new_helper.c").write_text("// SPDX-License-Identifier: GPL-2.0\nint pg_helper;")  # no final newline
+    os.chmod(root / "lib/bcd.c", 0o755)
+    sh(root, "git", "add", "-A")
+    sh(root, "git", "commit", "-q", "-m", "every kind")
+    after = snapshot(root)
+    patch = sh(root, "git", "format-patch", "-1", "-M", "-C", "--find-copies-harder", "--stdout")
+    sh(root, "git", "reset", "-q", "--hard", "HEAD~1")
+    return patch, after
+
+
+def test_git_patch_of_every_kind(repo, tmp_path):
+    patch_text, after = make_change(repo)
+    assert "rename from" in patch_text and "copy from" in patch_text and "deleted file mode" in patch_text
+    assert "new file mode" in patch_text and "old mode 100644" in patch_text and "No newline" in patch_text
+    patch = tmp_path / "all.patch"
+    patch.write_text(patch_text)
+    proc = run_pgtool("apply", "--tree", str(repo), str(patch))
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert snapshot(repo) == after
+    out = proc.stdout.decode()
+    assert "(renamed from mm/page_idle.c)" in out and "(copied from lib/bcd.c)" in out
+
+
+def test_reverse_and_already_applied(repo, tmp_path):
+    patch_text, after = make_change(repo)
+    before = snapshot(repo)
+    patch = tmp_path / "all.patch"
+    patch.write_text(patch_text)
+    assert run_pgtool("apply", "--tree", str(repo), str(patch)).returncode == 0
+    again = run_pgtool("apply", "--tree", str(repo), str(patch))
+    assert again.returncode == 1
+    assert snapshot(repo) == after
+    back = run_pgtool("apply", "-R", "--tree", str(repo), str(patch))
+    assert back.returncode == 0, back.stdout.decode() + back.stderr.decode()
+    assert snapshot(repo) == before
+
+
+def test_commit_like_git_am(repo, tmp_path):
+    patch_text, after = make_change(repo)
+    mbox = tmp_path / "series.mbox"
+    second = ("From 2222222222222222222222222222222222222222 Mon Sep 17 00:00:00 2001\n"
+              "From: Ada Kernel <ada@example.org>\nDate: Thu, 5 Jan 2023 09:30:00 +0000\n"
+              "Subject: [PATCH 2/2] lib: tweak the helper\n\nSecond.\n---\n"
+              "diff --git a/lib/new_helper.c b/lib/new_helper.c\n--- a/lib/new_helper.c\n+++ b/lib/new_helper.c\n"
+              "@@ -1,2 +1,2 @@\n // SPDX-License-Identifier: GPL-2.0\n-int pg_helper;\n\\ No newline at end of file\n"
+              "+int pg_helper = 1;\n-- \n2.39.5\n")
+    mbox.write_text(patch_text + "\n" + second)
+    proc = run_pgtool("apply", "--commit", "--tree", str(repo), str(mbox))
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    commits = list(git.Repo(repo).iter_commits("master", max_count=3))
+    assert [c.summary for c in commits] == ["lib: tweak the helper", "every kind", "base"]
+    assert commits[0].author.name == "Ada Kernel" and commits[0].author.email == "ada@example.org"
+    assert commits[0].authored_datetime.isoformat() == "2023-01-05T09:30:00+00:00"
+    assert commits[1].author.name == "Test"
+    assert (repo / "lib/new_helper.c").read_text() == "// SPDX-License-Identifier: GPL-2.0\nint pg_helper = 1;\n"
+    assert sh(repo, "git", "status", "--porcelain") == ""
+
+
+def test_binary_patch_refused(repo, tmp_path):
+    (repo / "blob.bin").write_bytes(bytes(range(256)))
+    sh(repo, "git", "add", "-A")
+    sh(repo, "git", "commit", "-q", "-m", "blob")
+    (repo / "blob.bin").write_bytes(bytes(range(255, -1, -1)))
+    patch = tmp_path / "bin.patch"
+    patch.write_text(sh(repo, "git", "diff", "--binary"))
+    sh(repo, "git", "checkout", "-q", "--", "blob.bin")
+    before = snapshot(repo)
+    proc = run_pgtool("apply", "--tree", str(repo), str(patch))
+    assert proc.returncode == 2
+    assert "binary patches are not supported" in proc.stderr.decode()
+    assert snapshot(repo) == before
+
+
+def _two_hunks(repo, break_second: bool):
+    path = repo / "lib/sort.c"
+    text = path.read_text()
+    lines = text.splitlines(keepends=True)
+    new = list(lines)
+    new[20] = new[20].rstrip("\n") + " /* one */\n"
+    new[200] = new[200].rstrip("\n") + " /* two */\n"
+    path.write_text("".join(new))
+    patch = sh(repo, "git", "diff")
+    path.write_text(text)
+    if break_second:
+        lines[203] = "/* changed under the patch */\n"  # the outermost trailing context line
+        path.write_text("".join(lines))
+        sh(repo, "git", "commit", "-qam", "drift")
+    return patch, new
+
+
+def test_failed_hunk_writes_nothing_then_reject(repo, tmp_path):
+    patch_text, _ = _two_hunks(repo, break_second=True)
+    patch = tmp_path / "two.patch"
+    patch.write_text(patch_text)
+    before = snapshot(repo)
+    proc = run_pgtool("apply", "--tree", str(repo), str(patch))
+    assert proc.returncode == 1 and "Hunk #2 FAILED" in proc.stdout.decode()
+    assert snapshot(repo) == before
+    proc = run_pgtool("apply", "--reject", "--tree", str(repo), str(patch))
+    assert proc.returncode == 1
+    assert "saving rejects to file lib/sort.c.rej" in proc.stdout.decode()
+    assert "/* one */" in (repo / "lib/sort.c").read_text()
+    assert "/* two */" in (repo / "lib/sort.c.rej").read_text()
+
+
+def test_fuzz_is_opt_in(repo, tmp_path):
+    patch_text, _ = _two_hunks(repo, break_second=True)
+    patch = tmp_path / "two.patch"
+    patch.write_text(patch_text)
+    proc = run_pgtool("apply", "--fuzz", "2", "--tree", str(repo), str(patch))
+    assert proc.returncode == 0, proc.stdout.decode()
+    assert "Hunk #2 succeeded at" in proc.stdout.decode() and "with fuzz 1" in proc.stdout.decode()
+
+
+def test_ambiguous_hunk_fails(tmp_path):
+    tree = tmp_path / "t"
+    tree.mkdir()
+    block = ["\tspin_lock(&lock);\n", "\tcount++;\n", "\tspin_unlock(&lock);\n"]
+    filler = [f"\tstep_{i}();\n" for i in range(20)]
+    (tree / "a.c").write_text("".join(filler[:8] + block + filler[:17] + block + filler[:8]))
+    # the copies start at lines 9 and 29; the header names line 19, ten lines from each
+    patch = tmp_path / "amb.patch"
+    patch.write_text("--- a/a.c\n+++ b/a.c\n@@ -19,3 +19,3 @@\n \tspin_lock(&lock);\n-\tcount++;\n+\tcount += 2;\n"
+                     " \tspin_unlock(&lock);\n")
+    before = tree_digest(tree)
+    proc = run_pgtool("apply", "--tree", str(tree), str(patch))
+    assert proc.returncode == 1
+    assert "ambiguous" in proc.stdout.decode()
+    assert tree_digest(tree) == before
+
+
+def test_uncommitted_edits_are_never_lost(repo, tmp_path):
+    path = repo / "lib/sort.c"
+    text = path.read_text()
+    patch_text, wanted = _two_hunks(repo, break_second=False)
+    patch = tmp_path / "two.patch"
+    patch.write_text(patch_text)
+    # the user's uncommitted edit, away from the hunks: a clean patch still applies on top
+    edited = text.replace("#include <linux/types.h>", "#include <linux/types.h> /* mine */")
+    path.write_text(edited)
+    proc = run_pgtool("apply", "--tree", str(repo), str(patch))
+    assert proc.returncode == 0, proc.stdout.decode()
+    result = path.read_text()
+    assert "/* mine */" in result and "/* one */" in result and "/* two */" in result
+    # a damaged patch (needs whitespace-insensitive matching) is refused on a dirty file
+    path.write_text(edited)
+    damaged = "\n".join(line if not line.startswith(" ") else line.strip() for line in patch_text.split("\n"))
+    patch.write_text(damaged)
+    proc = run_pgtool("apply", "--tree", str(repo), str(patch))
+    assert proc.returncode == 1
+    assert "uncommitted changes" in proc.stdout.decode() + proc.stderr.decode()
+    assert path.read_text() == edited
+
+
+def test_crlf_stdin_json_and_dry_run(repo, tmp_path):
+    patch_text, wanted = _two_hunks(repo, break_second=False)
+    data = patch_text.replace("\n", "\r\n").encode()
+    before = snapshot(repo)
+    proc = run_pgtool("apply", "--dry-run", "--json", "--tree", str(repo), "-", stdin=data)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["written"] is False and report["patches"][0]["status"] == "checked"
+    assert snapshot(repo) == before
+    proc = run_pgtool("apply", "--tree", str(repo), "-", stdin=data)
+    assert proc.returncode == 0
+    assert (repo / "lib/sort.c").read_text() == "".join(wanted)
+
+
+def test_json_report_shape(repo, tmp_path):
+    import jsonschema
+
+    patch_text, _ = _two_hunks(repo, break_second=False)
+    patch = tmp_path / "p.patch"
+    patch.write_text(patch_text)
+    proc = run_pgtool("apply", "--json", "--tree", str(repo), str(patch))
+    hunk = {"type": "object", "required": ["number", "status", "stated", "line", "level", "offset", "fuzz"]}
+    schema = {"type": "object", "required": ["exit_code", "written", "patches"], "properties": {
+        "patches": {"type": "array", "items": {"type": "object", "required": ["status", "files", "repairs"],
+                    "properties": {"files": {"type": "array", "items": {
+                        "type": "object", "required": ["path", "op", "hunks"],
+                        "properties": {"hunks": {"type": "array", "items": hunk}}}}}}}}}
+    data = json.loads(proc.stdout)
+    jsonschema.validate(data, schema)
+    assert data["exit_code"] == 0 and data["written"] is True
+    assert [h["status"] for h in data["patches"][0]["files"][0]["hunks"]] == ["applied", "applied"]
