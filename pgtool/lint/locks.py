@@ -48,7 +48,7 @@ _WRAPPER_WORDS = ("lock", "acquire", "take", "start", "begin", "enter", "get", "
 def is_wrapper_name(name: str) -> bool:
     """A part of the name (split at '_') starts or ends with a locking word."""
     return any(part.startswith(_WRAPPER_WORDS) or part.endswith(_WRAPPER_WORDS)
-               for part in name.lower().split("_") if part)
+               for part in name.lower().split("_") if part and not part.startswith("un"))
 # Parameter tests followed along paths (to tell "what the caller passed"
 # apart from a bug): only simple ones, and a few, to bound the state space.
 _PARAM_TEST_HELPERS = frozenset({"NULL", "IS_ERR", "IS_ERR_OR_NULL", "likely", "unlikely"})
