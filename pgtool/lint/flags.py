@@ -72,14 +72,16 @@ def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text:
     bitops = load_bitops(rules)
     objects = rules.get("objects", {})
     set_conversions(objects.get("conversions", []), objects.get("identity_fields", []))
-    audit = audited_flags(patch_text, families) if patch_text else {}
+    reasons = audited_flags(patch_text, families) if patch_text else {}
     for fam, flags in (extra_audit or {}).items():
-        audit.setdefault(fam, set()).update(flags)
+        for flag in flags:
+            reasons.setdefault(fam, {}).setdefault(flag, "audited")
+    audit = {fam: set(flags) for fam, flags in reasons.items()}
     findings = header_findings(families)
     analysis = FlagAnalysis(functions, families, bitops, cfg_of, audit=audit, strict=audit, budget=budget)
     analysis.run()
     findings += never_cleared(analysis, families)
-    findings += release_findings(analysis, audit)
+    findings += release_findings(analysis, reasons)
     return findings
 
 
@@ -173,7 +175,7 @@ def never_cleared(analysis: FlagAnalysis, families: list[Family]) -> list[Findin
     return out
 
 
-def release_findings(analysis: FlagAnalysis, audit: dict[str, set[str]]) -> list[Finding]:
+def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]]) -> list[Finding]:
     groups: dict[tuple, list[Hit]] = defaultdict(list)
     for hit in analysis.hits:
         groups[(hit.family, hit.flag, hit.release)].append(hit)
@@ -181,8 +183,8 @@ def release_findings(analysis: FlagAnalysis, audit: dict[str, set[str]]) -> list
     out = []
     for (family, flag, release), hits in groups.items():
         setters = sorted({s for h in hits for s in h.setters}, key=lambda s: (s.file, s.line))
-        new = flag in audit.get(family, ())
-        why = " (new in this change)" if new else ""
+        reason = reasons.get(family, {}).get(flag)
+        why = f" ({reason})" if reason else ""
         if setters:
             first = setters[0]
             msg = (f"{flag}{why} can still be set when {release.call}() releases the object: "
@@ -222,14 +224,14 @@ def _set_sites(analysis: FlagAnalysis) -> dict[tuple[str, str], list[tuple[str, 
 _HUNK_FILE = re.compile(r"^\+\+\+ (?:b/)?(\S+)")
 
 
-def audited_flags(patch_text: str, families: list[Family]) -> dict[str, set[str]]:
-    """Flags a change introduces, or whose clears it removes: audited strictly.
+def audited_flags(patch_text: str, families: list[Family]) -> dict[str, dict[str, str]]:
+    """Flags a change introduces, sets anew or stops clearing: audited strictly.
 
-    A new member (`+#define PG_clean 11`, `+\tPG_foo,` in the family's enum) is
-    exactly where the seed's author slipped; a removed `ClearPageX(page)` is a
-    change that may let X reach a release.
+    Returns family -> flag -> why. A new member (`+#define PG_clean 11`,
+    `+\tPG_foo,` in the family's enum) is exactly where the seed's author
+    slipped; a removed `ClearPageX(page)` may let X reach a release.
     """
-    out: dict[str, set[str]] = defaultdict(set)
+    out: dict[str, dict[str, str]] = defaultdict(dict)
     for sign, line in _changed_lines(patch_text):
         for fam in families:
             prefix = re.escape(fam.prefix)
@@ -237,13 +239,17 @@ def audited_flags(patch_text: str, families: list[Family]) -> dict[str, set[str]
                 m = re.match(r"\s*#\s*define\s+(" + prefix + r"\w+)\s+\(?\s*(?:0[xX][0-9a-fA-F]+|\d+)", line) \
                     or re.match(r"\s*(" + prefix + r"\w+)\s*(?:=[^,]*)?,", line)
                 if m:
-                    out[fam.name].add(fam.canonical(m.group(1)) if m.group(1) in fam.members else m.group(1))
+                    flag = fam.canonical(m.group(1)) if m.group(1) in fam.members else m.group(1)
+                    out[fam.name][flag] = "new in this change"
             for name in re.findall(r"\b([A-Za-z_]\w*)\s*\(", line):
                 acc = fam.accessors.get(name)
                 if acc is None or acc.flag not in fam.members:
                     continue
-                if (sign == "-" and acc.op in CLEAR_LIKE) or (sign == "+" and acc.op in SET_LIKE):
-                    out[fam.name].add(fam.canonical(acc.flag))
+                flag = fam.canonical(acc.flag)
+                if sign == "-" and acc.op in CLEAR_LIKE:
+                    out[fam.name].setdefault(flag, f"this change deletes a {name}() call")
+                elif sign == "+" and acc.op in SET_LIKE:
+                    out[fam.name].setdefault(flag, f"this change adds a {name}() call")
     return dict(out)
 
 

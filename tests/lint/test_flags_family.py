@@ -172,7 +172,7 @@ def test_alternative_definitions_are_not_collisions(rules):
 def test_patch_introduces_pg_clean(seed_mail, rules):
     fam = load_families(rules, SEED_TREE, only_era="2.x")[0]
     audit = audited_flags(seed_mail.read_text(errors="replace"), [fam])
-    assert audit == {"page-2.x": {"PG_clean"}}
+    assert audit == {"page-2.x": {"PG_clean": "new in this change"}}
 
 
 def test_scan_keeps_lines_through_continuations():

@@ -140,7 +140,7 @@ def test_change_that_drops_a_clear_is_audited(tmp_path, rules, families):
     assert lint(tmp_path, before, rules, families, patch)[0] == []
     got, found = lint(tmp_path, after, rules, families, patch)
     assert got == [(RELEASE, "f", "PG_referenced")]
-    assert "new in this change" in found[0].message
+    assert "this change deletes a ClearPageReferenced() call" in found[0].message
     # without the diff, a flag the rules do not list is not audited at put_page()
     assert lint(tmp_path, after, rules, families)[0] == []
 
