@@ -6,6 +6,7 @@ tree (Debian's linux-source-6.1, unpacked by `pgtool tree init`).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -31,16 +32,24 @@ def kernel_tree() -> Path:
 
 
 @pytest.fixture(scope="session")
-def kernel_worktree(kernel_tree: Path, tmp_path_factory) -> Path:
+def kernel_worktree(kernel_tree: Path) -> Path:
     """A writable checkout of the baseline, shared by the session's tests.
 
-    A git worktree costs one checkout, not another unpack; tests that patch it
-    must leave it as they found it (`git checkout -f baseline`).
+    A git worktree costs one checkout, not another unpack, and it is kept in
+    `.cache/` between sessions (a 6.1 checkout takes a minute to write and
+    another to delete). It starts each session at the baseline; tests that
+    patch it must leave it as they found it (`git checkout -f baseline`).
     """
-    path = tmp_path_factory.mktemp("worktree") / "linux"
-    subprocess.run(
-        ["git", "-C", str(kernel_tree), "worktree", "add", "-q", "--detach", str(path), "baseline"],
-        check=True,
-    )
-    yield path
-    subprocess.run(["git", "-C", str(kernel_tree), "worktree", "remove", "--force", str(path)], check=False)
+    path = REPO / ".cache" / "worktree-6.1"
+    if not (path / ".git").exists():
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run(["git", "-C", str(kernel_tree), "worktree", "prune"], check=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["git", "-C", str(kernel_tree), "worktree", "add", "-q", "--detach", str(path), "baseline"],
+            check=True,
+        )
+    else:
+        subprocess.run(["git", "-C", str(path), "checkout", "-q", "-f", "--detach", "baseline"], check=True)
+    shutil.rmtree(path / ".pc", ignore_errors=True)
+    return path

@@ -181,7 +181,8 @@ def _commit(tree: Path, patch_file: Path, files: list[str]) -> str:
     if msg.date:
         env["GIT_AUTHOR_DATE"] = msg.date
     text = (msg.subject or patch_file.name) + "\n\n" + msg.body_prose.strip() + "\n"
-    _git(tree, "add", "-A", "--", *files)
+    # -f: the touched paths are exactly what the patch changed, whatever .gitignore says
+    _git(tree, "add", "-A", "-f", "--", *files)
     _git(tree, "commit", "-q", "--no-verify", "-m", text, "--", *files, env=env)
     return _git(tree, "rev-parse", "HEAD")
 
