@@ -12,6 +12,7 @@ ignores line numbers so code that merely moved is not "new".
 from __future__ import annotations
 
 import difflib
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,14 +110,95 @@ def _touched(functions, ranges) -> set[str]:
     return names
 
 
+@dataclass(frozen=True)
+class _Body:
+    name: str
+    header: int     # first line of the definition
+    open: int       # line of the column-0 '{'
+    close: int      # line of the column-0 '}'
+
+
+_NAME = re.compile(r"(\w+)\s*\(")
+
+
+def scan_bodies(text: str) -> list[_Body]:
+    """Function bodies in kernel style ('{' and '}' in column 0), found without
+    parsing: enough to pick which functions a change needs analysed."""
+    lines = text.split("\n")
+    out = []
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("{"):
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith("}"):
+                j += 1
+            k = i - 1
+            while k > 0 and lines[k - 1].strip() and not lines[k - 1].rstrip().endswith((";", "}", "*/")) \
+                    and not lines[k - 1].startswith("#"):
+                k -= 1
+            head = " ".join(lines[k:i])
+            names = _NAME.findall(head)
+            if names and "=" not in head.split("(")[0]:
+                out.append(_Body(names[0] if names[0] not in _ATTR_CALLS else names[-1], k + 1, i + 1, j + 1))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+_ATTR_CALLS = frozenset({"__attribute__", "__printf", "__acquires", "__releases", "__must_hold", "SYSCALL_DEFINE0"})
+
+
+def _keep_closure(bodies: list[_Body], text: str, seeds: set[str], depth: int = 3) -> set[str]:
+    """The touched functions and the same-file functions they call (for summaries)."""
+    lines = text.split("\n")
+    by_name = {b.name: b for b in bodies}
+    keep = set(seeds)
+    frontier = set(seeds)
+    for _ in range(depth):
+        nxt = set()
+        for name in frontier:
+            b = by_name.get(name)
+            if b is None:
+                continue
+            for callee in _NAME.findall("\n".join(lines[b.open - 1:b.close])):
+                if callee in by_name and callee not in keep:
+                    nxt.add(callee)
+        keep |= nxt
+        frontier = nxt
+    return keep
+
+
+def reduce_text(text: str, bodies: list[_Body], keep: set[str]) -> str:
+    """Empty the bodies of the functions not kept (line numbers unchanged), so
+    a one-function change parses one function, not the whole file."""
+    lines = text.split("\n")
+    for b in bodies:
+        if b.name in keep:
+            continue
+        for n in range(b.open, b.close - 1):      # between '{' and '}'
+            lines[n] = ""
+    return "\n".join(lines)
+
+
 def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
     """Findings the change introduces (in the functions it touches) and fixes."""
     from pgtool.lint.source import parse_text
 
     result = LintResult(scope="diff")
     for ch in changes:
-        old_parsed = parse_text(ch.path, ch.old_text) if ch.old_text is not None else None
-        new_parsed = parse_text(ch.path, ch.new_text) if ch.new_text is not None else None
+        old_b = scan_bodies(ch.old_text) if ch.old_text is not None else []
+        new_b = scan_bodies(ch.new_text) if ch.new_text is not None else []
+        hit = {b.name for b in old_b if any(lo <= b.close and hi >= b.header for lo, hi in ch.old_ranges)}
+        hit |= {b.name for b in new_b if any(lo <= b.close and hi >= b.header for lo, hi in ch.new_ranges)}
+        old_text, new_text = ch.old_text, ch.new_text
+        if hit:
+            if old_text is not None:
+                old_text = reduce_text(old_text, old_b, _keep_closure(old_b, old_text, hit))
+            if new_text is not None:
+                new_text = reduce_text(new_text, new_b, _keep_closure(new_b, new_text, hit))
+        old_parsed = parse_text(ch.path, old_text) if old_text is not None else None
+        new_parsed = parse_text(ch.path, new_text) if new_text is not None else None
         old_funcs = old_parsed.functions if old_parsed else []
         new_funcs = new_parsed.functions if new_parsed else []
         touched = _touched(old_funcs, ch.old_ranges) | _touched(new_funcs, ch.new_ranges)
@@ -125,10 +207,10 @@ def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
         scope = {(ch.path, name) for name in touched}
         before: list[Finding] = []
         if ch.old_text is not None:
-            before = analyse_text(ch.path, ch.old_text, settings, scope=scope, parsed=old_parsed).findings
+            before = analyse_text(ch.path, old_text, settings, scope=scope, parsed=old_parsed).findings
         after: list[Finding] = []
         if ch.new_text is not None:
-            res = analyse_text(ch.path, ch.new_text, settings, scope=scope, parsed=new_parsed)
+            res = analyse_text(ch.path, new_text, settings, scope=scope, parsed=new_parsed)
             after = res.findings
             result.failures.extend(x for x in res.failures if x.name in touched or x.name is None)
             result.lines += res.lines
