@@ -8,11 +8,12 @@ Part 2, mutants: every call of ClearPageX / __ClearPageX / folio_clear_x /
 __folio_clear_x in mm/ that stands (as a statement) before a release of the
 same page or folio in the same function is deleted, one at a time. A release
 is a rules release or may-release call, or a call to an mm/ function whose
-summary releases that argument. Each mutant is checked as a change under
-review (diff-aware: the unified diff of the deletion is given, as
-`lint-locks --patch` does), over all of mm/; it is caught when a
+summary releases that argument, with a path from the clear to it in the
+function's CFG. Each mutant is checked as a change under review (diff-aware:
+the unified diff of the deletion is given and the mutated function is the
+scope, as `lint-locks --patch` does), over all of mm/; it is caught when a
 `flag-not-cleared-at-release` finding about the deleted flag appears that the
-unmutated tree, checked with the same diff, does not have. The tree-wide mode
+unmutated tree, checked with the same diff and scope, does not have. The tree-wide mode
 (no diff, rules' must-clear flags only) is measured on the same mutants too.
 
 Usage: python bench/flag_mutants.py [--tree linux-src] [--limit N]
@@ -34,7 +35,7 @@ sys.path.insert(0, str(REPO))
 
 from pgtool.cfront import default_cache_dir, parse_file, parse_files  # noqa: E402
 from pgtool.lint.cfg import build_cfg  # noqa: E402
-from pgtool.lint.flags import _one_per_prefix, audited_flags, check_files  # noqa: E402
+from pgtool.lint.flags import _one_per_prefix, check_files  # noqa: E402
 from pgtool.lint.flags_calls import ObjectMap, call_args, call_name, object_root, set_conversions  # noqa: E402
 from pgtool.lint.flags_family import load_bitops, load_families  # noqa: E402
 from pgtool.lint.flags_walk import FlagAnalysis  # noqa: E402
@@ -95,12 +96,41 @@ def all_calls(body):
     return out
 
 
-def mutant_sites(functions, family, release_args):
-    """(function, clear call, release call) for each clear standing before a release."""
+def _positions(cfg):
+    """id(call node) -> (block, item index) for every call in the CFG's items."""
+    where = {}
+    for block in cfg.blocks:
+        for k, item in enumerate(block.items):
+            node = getattr(item, "init", item) if isinstance(item, c_ast.Decl) else item
+            if isinstance(node, c_ast.Node):
+                for call in all_calls(node):
+                    where.setdefault(id(call), (block.id, k))
+    return where
+
+
+def _reaches(cfg, src, dst) -> bool:
+    """Is there a path from position `src` to position `dst`?"""
+    if src[0] == dst[0] and dst[1] > src[1]:
+        return True
+    seen, stack = set(), [e.dst for e in cfg.blocks[src[0]].succs]
+    while stack:
+        b = stack.pop()
+        if b == dst[0]:
+            return True
+        if b in seen:
+            continue
+        seen.add(b)
+        stack.extend(e.dst for e in cfg.blocks[b].succs)
+    return False
+
+
+def mutant_sites(functions, family, release_args, cfgs):
+    """(function, clear call, release call): a clear with a path to a release of its object."""
     sites = []
     for fn in functions:
         objects = ObjectMap(fn.ast)
         calls = all_calls(fn.ast.body)
+        where = None
         for call in statement_calls(fn.ast.body):
             name = call_name(call)
             if not name or not CLEARERS.match(name) or name not in family.accessors or not call_args(call):
@@ -108,13 +138,14 @@ def mutant_sites(functions, family, release_args):
             group = objects.group(object_root(call_args(call)[0]))
             if group is None:
                 continue
+            where = where or _positions(cfgs(fn))
             for rel in sorted(calls, key=lambda c: c.coord.line):
                 rname = call_name(rel)
-                if not rname or rel.coord.line <= call.coord.line:
-                    continue
                 args = call_args(rel)
-                if any(i < len(args) and objects.group(object_root(args[i])) == group
-                       for i in release_args.get(rname, ())):
+                if not rname or not any(i < len(args) and objects.group(object_root(args[i])) == group
+                                        for i in release_args.get(rname, ())):
+                    continue
+                if id(call) in where and id(rel) in where and _reaches(cfgs(fn), where[id(call)], where[id(rel)]):
                     sites.append((fn, call, rel))
                     break
     return sites
@@ -194,7 +225,7 @@ def main() -> int:
         summary = enum.summaries.get((fn.file, fn.name, fn.start_line))
         if summary and summary.releases:
             release_args.setdefault(fn.name, set()).update(summary.releases)
-    sites = mutant_sites(functions, page, release_args)
+    sites = mutant_sites(functions, page, release_args, cfgs)
     print(f"\n== mutants: {len(sites)} clear calls stand before a release of the same page or folio in mm/")
     if args.limit:
         sites = sites[:args.limit]
@@ -202,7 +233,6 @@ def main() -> int:
     for fn in functions:
         by_file.setdefault(fn.file, []).append(fn)
     caught = caught_tree = 0
-    before_runs: dict[tuple, set] = {}
     t0 = time.perf_counter()
     for n, (fn, call, rel) in enumerate(sites, 1):
         name = call_name(call)
@@ -215,17 +245,15 @@ def main() -> int:
         diff = unified(fn.file, text, mutated)
         parsed = parse_file(fn.file, text=mutated)
         mutant_fns = [f for f in functions if f.file != fn.file] + parsed.functions
-        audit = tuple(sorted(audited_flags(diff, families).get(page.name, ())))
-        if audit not in before_runs:        # the unmutated tree, audited for the same flags
-            before_runs[audit] = {f.fingerprint() for f in check_files(
-                functions, rules, tree=tree, cfg_of=cfgs, families=families, patch_text=diff)}
-        before = before_runs[audit]
-        after = check_files(mutant_fns, rules, tree=tree, cfg_of=cfgs, families=families, patch_text=diff)
-        # caught: a new finding about the deleted flag, at the mutated function's
-        # release or naming it on the way there
+        # As `lint-locks --patch` runs it: the change's functions are the scope,
+        # and a finding counts when the unmutated tree, checked the same way, lacks it.
+        scope = {(fn.file, fn.name)}
+        before = {f.fingerprint() for f in check_files(
+            functions, rules, tree=tree, cfg_of=cfgs, families=families, patch_text=diff, scope=scope)}
+        after = check_files(mutant_fns, rules, tree=tree, cfg_of=cfgs, families=families,
+                            patch_text=diff, scope=scope)
         new = [f for f in after if f.fingerprint() not in before
-               and f.check == "flag-not-cleared-at-release" and page.canonical(f.subject) == flag
-               and (f.function == fn.name or any(fn.name + " (" in d for d in f.details))]
+               and f.check == "flag-not-cleared-at-release" and page.canonical(f.subject) == flag]
         plain_before = {f.fingerprint() for f in base}
         plain_after = check_files(mutant_fns, rules, tree=tree, cfg_of=cfgs, families=families)
         new_tree = [f for f in plain_after if f.fingerprint() not in plain_before
@@ -244,8 +272,8 @@ def main() -> int:
               f"= {100 * caught / total:.1f}%  (goal >= 90%)")
         print(f"recall, tree-wide (no diff; must-clear flags with a set on the path): {caught_tree}/{total} "
               f"= {100 * caught_tree / total:.1f}%")
-        print(f"{took:.1f} s for {total} mutants ({took / total:.1f} s each: the mutant checked over all of mm/ "
-              f"diff-aware and tree-wide)")
+        print(f"{took:.1f} s for {total} mutants ({took / total:.1f} s each: mm/ checked diff-aware before "
+              f"and after the deletion, and tree-wide after it)")
     print(f"unexplained findings on the unmodified tree: {unexplained}")
     return 0
 

@@ -34,10 +34,8 @@ def run(ctx) -> list[Finding]:
     functions = list(ctx.functions)
     tree = getattr(ctx, "tree", None)
     patch_text = getattr(ctx, "patch_text", None)
-    findings = check_files(functions, rules, tree=Path(tree) if tree else None, patch_text=patch_text,
-                           cfg_of=ctx.cfg, budget=getattr(ctx, "budget", 20000))
-    return [f for f in findings if f.function == "" or ctx.scope is None
-            or (f.file, f.function) in ctx.scope]
+    return check_files(functions, rules, tree=Path(tree) if tree else None, patch_text=patch_text,
+                       cfg_of=ctx.cfg, budget=getattr(ctx, "budget", 20000), scope=ctx.scope)
 
 
 def find_tree(functions, rules: dict, tree: Path | None = None) -> Path | None:
@@ -58,8 +56,17 @@ def find_tree(functions, rules: dict, tree: Path | None = None) -> Path | None:
 
 def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text: str | None = None,
                 cfg_of=None, budget: int = 20000, families: list[Family] | None = None,
-                extra_audit: dict[str, set[str]] | None = None) -> list[Finding]:
-    """Every flag finding over `functions` (pgtool.cfront.Function objects)."""
+                extra_audit: dict[str, set[str]] | None = None,
+                scope: set[tuple[str, str]] | None = None) -> list[Finding]:
+    """Every flag finding over `functions` (pgtool.cfront.Function objects).
+
+    With a diff `scope` ((file, function) pairs the change touches), a release
+    finding is kept when a function of the scope is on its path (the release,
+    the setter, or a caller the flag passes through unchanged) or when the
+    change introduces the flag itself: a new bit must be clear at every
+    release, wherever it is. Other findings are kept when their function is in
+    the scope; file-scope (header) findings always.
+    """
     if cfg_of is None:
         from pgtool.lint.cfg import build_cfg
 
@@ -80,8 +87,9 @@ def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text:
     findings = header_findings(families)
     analysis = FlagAnalysis(functions, families, bitops, cfg_of, audit=audit, strict=audit, budget=budget)
     analysis.run()
-    findings += never_cleared(analysis, families)
-    findings += release_findings(analysis, reasons)
+    findings += [f for f in never_cleared(analysis, families)
+                 if scope is None or (f.file, f.function) in scope]
+    findings += release_findings(analysis, reasons, scope)
     return findings
 
 
@@ -175,9 +183,16 @@ def never_cleared(analysis: FlagAnalysis, families: list[Family]) -> list[Findin
     return out
 
 
-def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]]) -> list[Finding]:
+def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]],
+                     scope: set[tuple[str, str]] | None = None) -> list[Finding]:
     groups: dict[tuple, list[Hit]] = defaultdict(list)
     for hit in analysis.hits:
+        if scope is not None and reasons.get(hit.family, {}).get(hit.flag) != "new in this change":
+            on_path = {(hit.release.file, hit.release.function), (hit.at.file, hit.at.function)}
+            on_path |= {(s.file, s.function) for s in hit.setters}
+            on_path |= {(s.file, s.function) for s in hit.via}
+            if not on_path & scope:
+                continue
         groups[(hit.family, hit.flag, hit.release)].append(hit)
     set_sites = _set_sites(analysis)
     out = []
@@ -196,6 +211,8 @@ def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]])
         details = [f"set: {s.function} ({s.file}:{s.line})" for s in setters]
         if not setters:
             details += [f"set: {fn} ({f}:{ln})" for f, ln, fn in set_sites.get((family, flag), [])[:5]]
+        passes = sorted({v for h in hits for v in h.via}, key=lambda x: (x.file, x.line))
+        details += [f"passed on by: {v.function} ({v.file}:{v.line}) calling {v.call}()" for v in passes[:8]]
         reach = sorted({(h.at, h.root) for h in hits if h.at != release}, key=lambda x: (x[0].file, x[0].line))
         for at, root in reach[:8]:
             if root:

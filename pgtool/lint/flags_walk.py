@@ -29,6 +29,8 @@ from pgtool.lint.flags_calls import FlagOp, ObjectMap, call_args, call_name, cla
 from pgtool.lint.flags_family import Bitops, Family
 from pgtool.lint.paths import walk
 
+_MAX_PATHS = 16     # release paths kept per parameter and flag in a summary
+_MAX_VIA = 8        # calls kept per path (the innermost ones)
 _WRAPPERS = {"likely", "unlikely", "__builtin_expect", "WARN_ON", "WARN_ON_ONCE", "VM_BUG_ON"}
 
 
@@ -45,7 +47,8 @@ class Site:
 class Summary:
     clears: dict[int, set[str]] = field(default_factory=dict)          # param -> flags cleared on all returns
     sets: dict[int, dict[str, Site]] = field(default_factory=dict)     # param -> flag -> a set site
-    releases: dict[int, dict[str, set[Site]]] = field(default_factory=dict)  # param -> flag -> release sites
+    # param -> flag -> {(release site, the calls it was passed up through)}
+    releases: dict[int, dict[str, set[tuple[Site, tuple[Site, ...]]]]] = field(default_factory=dict)
     release_family: dict[int, str] = field(default_factory=dict)
 
 
@@ -58,6 +61,7 @@ class Hit:
     at: Site                   # the call in the function under analysis that reaches it
     setters: tuple[Site, ...]  # set sites on the path (empty: root of a strict audit)
     root: bool                 # reached with the flag unknown from a local/global object
+    via: tuple[Site, ...] = ()  # calls between `at` and the release that passed it up
 
 
 class FlagAnalysis:
@@ -147,9 +151,9 @@ class FlagAnalysis:
                 for flag, sites in flags.items():
                     if flag not in self.strict.get(fam, ()):
                         continue
-                    for site in sites:
-                        at = Site(fn.name, fn.file, site.line if site.function == fn.name else fn.start_line, site.call)
-                        self.hits.add(Hit(flag, fam, site, at, (), True))
+                    for site, via in sites:
+                        at = via[-1] if via else site
+                        self.hits.add(Hit(flag, fam, site, at, (), True, via[:-1]))
 
 
 class _FunctionWalk:
@@ -271,7 +275,7 @@ class _FunctionWalk:
                 site = Site(self.fn.name, self.fn.file, line, name)
                 group = self.objects.group(_root(args[rel.arg]))
                 audited = self.a.audit[fam.name] if rel.definite else self.a.strict[fam.name]
-                flags = {f: {site} for f in audited}
+                flags = {f: {(site, ())} for f in audited}
                 self._release(state, group, fam.name, flags, site)
         summary = self.a.summary_of(name, self.fn.file)
         if summary is None:
@@ -289,23 +293,25 @@ class _FunctionWalk:
                 state = _put(state, (flag, group), ("S", site.file, site.line, site.function))
         return state
 
-    def _release(self, state, group, family: str, flags: dict[str, set[Site]], at: Site) -> None:
+    def _release(self, state, group, family: str, flags: dict[str, set], at: Site) -> None:
         param = self.objects.param_index(group)
-        for flag, sites in flags.items():
+        for flag, paths in flags.items():
             token = _get(state, (flag, group))
             if token == "C":
                 continue
             if token is not None:           # set on this path
                 setter = Site(token[3], token[1], token[2])
-                for site in sites:
-                    self.a.hits.add(Hit(flag, family, site, at, (setter,), False))
+                for site, via in paths:
+                    self.a.hits.add(Hit(flag, family, site, at, (setter,), False, via))
             elif param is not None:
-                rel = self.summary.releases.setdefault(param, {})
-                rel.setdefault(flag, set()).update(sites)
+                rel = self.summary.releases.setdefault(param, {}).setdefault(flag, set())
+                for site, via in paths:
+                    if len(rel) < _MAX_PATHS:
+                        rel.add((site, (via + (at,))[-_MAX_VIA:] if at != site else via))
                 self.summary.release_family[param] = family
             elif flag in self.a.strict.get(family, ()):
-                for site in sites:
-                    self.a.hits.add(Hit(flag, family, site, at, (), True))
+                for site, via in paths:
+                    self.a.hits.add(Hit(flag, family, site, at, (), True, via))
 
     def _finish(self) -> None:
         if not self.complete or not self.returns:

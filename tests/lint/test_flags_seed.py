@@ -183,5 +183,10 @@ def test_registry_entry_point_matches(seed_mail, tmp_path, rules):
     found = run_families(["flags"], ctx)
     assert sorted(f.function for f in found) == ["__free_page", "free_pages"]
     assert {f.family for f in found} == {"flags"}
-    ctx.scope = {(str(tree / "mm/page_alloc.c"), "__free_page")}
-    assert [f.function for f in run_families(["flags"], ctx)] == ["__free_page"]
+    # A bit the change introduces is audited at every release, in scope or not
+    # (free_pages is untouched by the change and still must clear it) ...
+    ctx.scope = {(str(tree / "mm/filemap.c"), "filemap_sync_pte")}
+    assert sorted(f.function for f in run_families(["flags"], ctx)) == ["__free_page", "free_pages"]
+    # ... while a flag the change does not touch is not audited at all.
+    ctx.patch_text = None
+    assert run_families(["flags"], ctx) == []
