@@ -34,7 +34,7 @@ def expr_text(node: c_ast.Node | None) -> str:
     try:
         return _GEN.visit(node)
     except Exception:  # a node the generator does not know: still give a stable key
-        return f"<{type(node).__name__}@{getattr(node.coord, 'line', 0)}>"
+        return f"<{type(node).__name__}@{getattr(getattr(node, 'coord', None), 'line', 0)}>"
 
 
 def node_line(node: c_ast.Node | None, default: int = 0) -> int:
