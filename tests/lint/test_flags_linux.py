@@ -73,3 +73,41 @@ def test_unmodified_release_paths_are_clean(kernel_tree, rules, families):
         functions += parsed.functions
     found = check_files(functions, rules, families=families)
     assert [f for f in found if f.check == RELEASE] == []
+
+
+def test_cli_only_flags_text_and_json(kernel_tree, tmp_path):
+    """`pgtool lint-locks --only flags`: compiler-shaped text, JSON, exit 1 on a finding, 0 clean."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    tree = tmp_path / "linux"
+    (tree / "mm").mkdir(parents=True)
+    (tree / "include/linux").mkdir(parents=True)
+    shutil.copy(kernel_tree / "include/linux/page-flags.h", tree / "include/linux/page-flags.h")
+    original = (kernel_tree / "mm/slub.c").read_text()
+    # a set on the path to the free: PG_slab is in PAGE_FLAGS_CHECK_AT_FREE
+    bad = original.replace("\t__folio_clear_slab(folio);\n", "\t__folio_clear_slab(folio);\n\t__folio_set_slab(folio);\n", 1)
+    assert bad != original
+    pgtool = [sys.executable, "-m", "pgtool"]
+
+    def lint(text, *extra):
+        (tree / "mm/slub.c").write_text(text)
+        return subprocess.run(pgtool + ["lint-locks", "--only", "flags", "--no-cache", "-j", "1",
+                                        "--tree", str(tree), "mm/slub.c", *extra],
+                              capture_output=True, text=True, timeout=600)
+
+    clean = lint(original)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "flag-not-cleared-at-release" not in clean.stdout
+    res = lint(bad)
+    assert res.returncode == 1, res.stderr
+    lines = [ln for ln in res.stdout.splitlines() if "[flag-not-cleared-at-release]" in ln]
+    assert len(lines) == 1
+    assert re.match(r"^\S+/mm/slub\.c:\d+:\d+: warning: __free_slab: PG_slab can still be set when "
+                    r"__free_pages\(\) releases the object: set in __free_slab", lines[0])
+    res = lint(bad, "--format", "json")
+    data = json.loads(res.stdout)
+    found = [f for f in data["findings"] if f["check"] == "flag-not-cleared-at-release"]
+    assert [(f["function"], f["subject"], f["family"]) for f in found] == [("__free_slab", "PG_slab", "flags")]
