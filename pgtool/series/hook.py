@@ -39,10 +39,15 @@ def has_head(repo: Path) -> bool:
 
 
 def lint_argv(repo: Path, files: list[str]) -> list[str]:
-    """The lint-locks command line the hook runs."""
-    argv = ["lint-locks", "--tree", str(repo)]
+    """The lint-locks command line the hook runs.
+
+    Against HEAD the change itself says which files and functions to look at
+    (under pre-commit the work tree holds exactly the staged content); a first
+    commit has no HEAD, so its files are linted whole.
+    """
+    argv = ["lint-locks", "--tree", str(repo), "--only", "locks", "--only", "flags"]
     if has_head(repo):
-        argv += ["--base", "HEAD"]
+        return argv + ["--base", "HEAD"]
     return argv + [str(repo / f) for f in files]
 
 
