@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from pgtool.cfront import parse_file, parse_files  # noqa: E402
 from pgtool.cfront.report import reason_class  # noqa: E402
-from pgtool.cfront.skeleton import KINDS, ast_counts, explain, source_counts  # noqa: E402
+from pgtool.cfront.skeleton import KINDS, ast_counts, control_flow_macros, explain, source_counts  # noqa: E402
 
 
 def ctags_functions(files: list[str], cwd: Path) -> dict[str, list[tuple[str, int]]]:
@@ -70,6 +70,7 @@ def measure_one(args: tuple[str, str, bool]) -> dict:
             src_lines = handle.read().split("\n")
         local = {**res.decls.macros, **{k: ([], v[0], v[1]) for k, v in res.decls.defines.items()}}
         agree, disagree = 0, []
+        cf_macros = None
         for fn in res.functions:
             text = "\n".join(src_lines[fn.start_line - 1 : fn.end_line])
             a, s = ast_counts(fn.ast), source_counts(text)
@@ -77,7 +78,9 @@ def measure_one(args: tuple[str, str, bool]) -> dict:
                 agree += 1
             else:
                 diff = {k: (a[k], s[k]) for k in KINDS if a[k] != s[k]}
-                disagree.append((fn.name, fn.start_line, diff, explain(text, a, s, local)))
+                if cf_macros is None:
+                    cf_macros = control_flow_macros(local)
+                disagree.append((fn.name, fn.start_line, diff, explain(text, a, s, cf_macros)))
         item["agree"], item["disagree"] = agree, disagree
     return item
 

@@ -79,7 +79,7 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
                     emit(_syn("(", t))
                     after_close[j] = [_syn(")", toks[j])]
                 elif stmt_start and after is not None:
-                    if after.v == "{" or (hints.is_loop(v) and after.v not in _EXPR_CONT):
+                    if after.v == "{" or (hints.is_loop(v) and (after.v not in _EXPR_CONT or after.ln > toks[j].ln)):
                         emit(_syn("for", t, "I"))
                         emit(_syn("(", t))
                         emit(_syn(";", t))
@@ -87,6 +87,16 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
                         stmt_start_after.add(j)
                     elif after.v == "}" or (after.v not in _EXPR_CONT and after.ln > toks[j].ln):
                         after_close[j] = [_syn(";", toks[j])]
+                    elif after.v == "=" and j + 2 < n and toks[j + 2].v == "{" and toks[i + 2].k == "I" and j > i + 2:
+                        # `DECLARE_BITMAP(map, N) = { 0 };`: a declarator macro with an
+                        # initialiser declares its first argument.
+                        emit(_syn("int", t, "I"))
+                        emit(toks[i + 2])
+                        i = j + 1
+                        continue
+                elif pv == "static" and len(out) > 1 and out[-2].v in (";", "{", "}") and after is not None and after.v == ";":
+                    # `static DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 10);` in a body: a call-like declaration.
+                    out.pop()
             if top == "struct" and pv in ("{", ";") and nxt is not None and nxt.v == "(" and v not in C_KEYWORDS:
                 j = match_close(toks, i + 1)
                 if j + 1 < n and toks[j + 1].v == ";":
@@ -96,6 +106,14 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
                     emit(_syn(f"__macro_member_{member_n}", t, "I"))
                     i = j + 1
                     continue
+            if (
+                top == "call" and nxt is not None and nxt.v == "(" and prev is not None and prev.k == "I"
+                and pv not in C_KEYWORDS and v not in C_KEYWORDS
+            ):
+                # `f(addr ___ARCH_SI_IA64(imm, flags, isr))`: a macro that adds
+                # arguments on some architectures only.
+                i = match_close(toks, i + 1) + 1
+                continue
             if v == "do":
                 do_next = True
             emit(t)
@@ -111,7 +129,12 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
             elif i + 1 < n and toks[i + 1].v == "{":
                 kind = "sexpr"
                 emit(t)  # `({ ... })` -> `(({ ... }))`: legal in every position
-            elif prev is not None and prev.k == "I" and pv not in C_KEYWORDS and pv not in typedefs and pv not in hints.typedefs:
+            elif (
+                prev is not None and prev.k == "I" and pv not in C_KEYWORDS and pv not in typedefs
+                and pv not in hints.typedefs
+                # `extern void early_init(void);` in a body declares, it does not call
+                and not (len(out) > 1 and (out[-2].v in TYPE_KEYWORDS or out[-2].v in typedefs or out[-2].v in hints.typedefs))
+            ):
                 kind = "call"
             else:
                 kind = "paren"
@@ -122,6 +145,9 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
                 i = _maybe_type_arg(toks, i, out, typedefs, hints)
             continue
         if v == "," and top == "call":
+            if i + 1 < n and toks[i + 1].v == ")":
+                i += 1  # a trailing comma in a macro call
+                continue
             emit(t)
             i = _maybe_type_arg(toks, i + 1, out, typedefs, hints)
             continue
@@ -177,6 +203,8 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
 
 def _maybe_type_arg(toks: list[Tok], i: int, out: list[Tok], typedefs, hints: MacroHints) -> int:
     """At a call argument's start: `container_of(p, struct x, m)` -> `sizeof(struct x)`."""
+    if i + 2 < len(toks) and toks[i].v == "." and toks[i + 1].k == "I" and toks[i + 2].v == "=":
+        return i + 3  # `LIBBPF_OPTS(opts, o, .flags = 1)`: keep the value only
     if i >= len(toks) or not is_type_arg(toks, i, typedefs, hints):
         return i
     j = i

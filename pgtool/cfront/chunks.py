@@ -37,7 +37,26 @@ def _is_knr_params(toks: list[Tok], open_i: int, close_i: int, hints: MacroHints
     after = toks[close_i + 1] if close_i + 1 < len(toks) else None
     return after is not None and after.k == "I" and (
         after.v in TYPE_KEYWORDS or after.v in ("register", "const") or hints.is_typedef_name(after.v)
-    )
+    ) and _declares_a_param(toks, close_i + 1, {t.v for t in inner if t.k == "I"})
+
+
+def _declares_a_param(toks: list[Tok], k: int, params: set[str]) -> bool:
+    """K&R: the declaration after the parameter list names one of the parameters."""
+    depth = 0
+    while k < len(toks):
+        t = toks[k]
+        if t.v in ("{", "}") and t.k == "P":
+            return False
+        if t.v == ";" and depth == 0:
+            return False
+        if t.k == "P" and t.v in "([":
+            depth += 1
+        elif t.k == "P" and t.v in ")]":
+            depth -= 1
+        elif t.k == "I" and t.v in params:
+            return True
+        k += 1
+    return False
 
 
 def split_chunks(toks: list[Tok], hints: MacroHints) -> list[Chunk]:
@@ -55,9 +74,8 @@ def split_chunks(toks: list[Tok], hints: MacroHints) -> list[Chunk]:
             if t.k == "I" and t.v not in C_KEYWORDS and i + 1 < n and toks[i + 1].v == "(" and t.v not in hints.wrappers:
                 j = match_close(toks, i + 1)
                 after = toks[j + 1] if j + 1 < n else None
-                if (
-                    after is not None
-                    and after.ln > toks[j].ln
+                if after is None or (
+                    after.ln > toks[j].ln
                     and after.v not in _NOT_STATEMENT_START
                     and after.v != "{"
                     and not _is_knr_params(toks, i + 1, j, hints)
@@ -117,6 +135,8 @@ def _knr_head(toks: list[Tok], start: int, end: int, hints: MacroHints | None = 
             if close + 1 >= end:
                 return False
             after = toks[close + 1]
+            if not _declares_a_param(toks, close + 1, {x.v for x in inner if x.k == "I"}):
+                return False
             return after.k == "I" and (
                 after.v in TYPE_KEYWORDS or after.v in ("register", "const", "unsigned", "signed")
                 or (hints is not None and hints.is_typedef_name(after.v))

@@ -27,6 +27,8 @@ if sys.getrecursionlimit() < 100000:
     sys.setrecursionlimit(100000)
 
 _STORAGE = frozenset(("static", "extern", "inline", "register", "const", "volatile", "signed", "unsigned", "restrict", "_Noreturn", "auto"))
+# After these, a name is a value: `case X`, `return X`, `a == X`.
+_EXPR_BEFORE = frozenset(("case", "return", "=", "==", "!=", "<", ">", "<=", ">=", "+", "-", "|", "||", "&&", "?", "[", "&", "^"))
 _COORD_RE = re.compile(r"^(.*?):(\d+):(\d+): (.*)$", re.S)
 
 
@@ -75,24 +77,38 @@ class FuncResult:
 
 
 def function_name(toks: list[Tok], body: int) -> tuple[int, str] | None:
-    """Index and name of the declarator's identifier in the head toks[:body]."""
+    """Index and name of the declarator's identifier in the head toks[:body].
+
+    The name is before a top-level parameter list; with several candidates
+    (`SEC("x") int f(void)`, `int f(void) MACRO(x)`), the last one not right
+    after a `)` wins.
+    """
     depth = 0
+    candidates: list[int] = []
     for k in range(body):
         t = toks[k]
-        if t.v == "(" and t.k == "P":
+        if t.k != "P":
+            continue
+        if t.v == "(":
             if depth == 0:
-                if k + 1 < body and toks[k + 1].v == "*":
+                if k + 1 < body and toks[k + 1].v == "*" and not candidates:
                     # `int (*name(args))(args)`: a function returning a pointer to function.
                     for m in range(k + 2, body):
                         if toks[m].k == "I" and m + 1 < body and toks[m + 1].v == "(":
                             return m, toks[m].v
                     return None
                 if k > 0 and toks[k - 1].k == "I" and toks[k - 1].v not in C_KEYWORDS:
-                    return k - 1, toks[k - 1].v
+                    candidates.append(k - 1)
             depth += 1
-        elif t.v == ")" and t.k == "P":
+        elif t.v == ")":
             depth -= 1
-    return None
+        elif t.v == ";" and depth == 0:
+            break  # K&R parameter declarations follow
+    if not candidates:
+        return None
+    good = [k for k in candidates if k == 0 or toks[k - 1].v != ")"]
+    k = good[-1] if good else candidates[0]
+    return k, toks[k].v
 
 
 def normalize_head(toks: list[Tok], body: int, hints: MacroHints, typedefs: set[str]) -> tuple[list[Tok], int]:
@@ -117,7 +133,7 @@ def normalize_head(toks: list[Tok], body: int, hints: MacroHints, typedefs: set[
     if found is None:
         return head, -1
     name_i, _ = found
-    pre = head[:name_i]
+    pre = _drop_macro_groups(head[:name_i])
     # Words between storage and name that are neither types nor keywords are
     # attribute-like macros (`__meminit`, `noinline_for_stack`).
     keep: list[Tok] = []
@@ -132,28 +148,76 @@ def normalize_head(toks: list[Tok], body: int, hints: MacroHints, typedefs: set[
         if k in ids and k != chosen:
             continue
         keep.append(t)
-    head = keep + head[name_i:]
+    head = keep + _drop_param_macros(head[name_i:])
     return head, len(keep)
 
 
+def _drop_param_macros(decl: list[Tok]) -> list[Tok]:
+    """`void __user *addr ___ARCH_SI_IA64(int imm)` in a parameter list: drop the macro."""
+    out: list[Tok] = []
+    k = 0
+    while k < len(decl):
+        t = decl[k]
+        if (
+            t.k == "I" and t.v not in C_KEYWORDS and out and out[-1].k == "I" and out[-1].v not in C_KEYWORDS
+            and k + 1 < len(decl) and decl[k + 1].v == "(" and len(out) > 1
+        ):
+            k = match_close(decl, k + 1) + 1
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
+def _drop_macro_groups(pre: list[Tok]) -> list[Tok]:
+    """`SEC("x") int`, `__realloc_size(2) void *`: attribute-like macro calls before the name."""
+    out: list[Tok] = []
+    k = 0
+    while k < len(pre):
+        t = pre[k]
+        if t.k == "I" and t.v not in C_KEYWORDS and k + 1 < len(pre) and pre[k + 1].v == "(":
+            k = match_close(pre, k + 1) + 1
+            continue
+        out.append(t)
+        k += 1
+    return out
+
+
 def _expand_definer(head: list[Tok], k: int, definer) -> list[Tok]:
+    """`SYSCALL_DEFINE2(name, T1, a1, T2, a2)` -> `long sys_name(T1 a1, T2 a2)`."""
     close = match_close(head, k + 1)
     args = _split_args(head, k + 1, close)
     at = head[k]
     if not args or not args[0]:
         return head[k:]
-    out = [Tok("I", w, at.ln, at.col) for w in definer.ret.split()]
-    out.append(Tok("I", definer.prefix + args[0][0].v, at.ln, at.col))
-    out.append(Tok("P", "(", at.ln, at.col))
-    pairs = args[1:]
-    if not pairs:
-        out.append(Tok("I", "void", at.ln, at.col))
-    for m in range(0, len(pairs) - 1, 2):
-        if m:
-            out.append(Tok("P", ",", at.ln, at.col))
-        out.extend(pairs[m])
-        out.extend(pairs[m + 1])
-    out.append(Tok("P", ")", at.ln, at.col))
+
+    def mk(k: str, v: str) -> Tok:
+        return Tok(k, v, at.ln, at.col)
+
+    out = [mk("I", w) for w in definer.ret.split()]
+    out += [mk("I", definer.prefix + args[0][0].v), mk("P", "(")]
+    params: list[list[Tok]] = []
+    rest = args[1:]
+    m = 0
+    while m < len(rest):
+        arg = rest[m]
+        if definer.style == "decls":
+            params.append(arg)
+            m += 1
+        elif len(arg) > 2 and arg[0].k == "I" and arg[1].v == "(" and match_close(arg, 1) == len(arg) - 1 and arg[2].k == "I":
+            # `compat_arg_u64_dual(offset)`: a macro standing for a whole parameter
+            params.append([mk("I", "long"), arg[2]])
+            m += 1
+        else:
+            params.append(arg + (rest[m + 1] if m + 1 < len(rest) else []))
+            m += 2
+    if not params:
+        out.append(mk("I", "void"))
+    for n, param in enumerate(params):
+        if n:
+            out.append(mk("P", ","))
+        out.extend(param)
+    out.append(mk("P", ")"))
     return out + head[close + 1 :]
 
 
@@ -229,8 +293,10 @@ def _pattern_typedefs(toks: list[Tok], local: set[str], hints: MacroHints) -> se
     called: set[str] = set()
     for k, t in enumerate(toks):
         if t.k == "I" and t.v not in local and hints.is_typedef_name(t.v):
-            if k + 1 < len(toks) and toks[k + 1].v == "(":
-                called.add(t.v)
+            if t.v in hints.typedefs:
+                found.add(t.v)
+            elif (k + 1 < len(toks) and toks[k + 1].v in ("(", ":", ";")) or (k and toks[k - 1].v in _EXPR_BEFORE):
+                called.add(t.v)  # `min_t(...)`, `case foo_t:`, `x == foo_t`: not a type here
             else:
                 found.add(t.v)
     return found - called

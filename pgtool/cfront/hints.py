@@ -29,6 +29,7 @@ class Definer:
     pattern: re.Pattern
     prefix: str
     ret: str
+    style: str = "pairs"  # "pairs": T1, a1, T2, a2; "decls": complete parameter declarations
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def load_hints(explicit_dir: str | None = None) -> MacroHints:
         do_while=frozenset(loops.get("do_while", ())),
         wrappers=frozenset(data.get("wrappers", {}).get("names", ())),
         definers=tuple(
-            Definer(re.compile(d["pattern"]), d.get("prefix", ""), d.get("ret", "long"))
+            Definer(re.compile(d["pattern"]), d.get("prefix", ""), d.get("ret", "long"), d.get("style", "pairs"))
             for d in data.get("definers", [])
         ),
         lock_declarators=frozenset(decl.get("locks", ())),

@@ -7,6 +7,7 @@ recorded first (by line), since lock analyses need them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pgtool.cfront.hints import MacroHints
@@ -20,6 +21,10 @@ C_KEYWORDS = frozenset(
 )
 TYPE_KEYWORDS = frozenset(
     "void char short int long float double signed unsigned _Bool _Complex struct union enum __int128".split()
+)
+_C_NUMBER = re.compile(
+    r"(?:0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?|0[bB][01]+"
+    r"|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[uUlLfF]*"
 )
 _ASM = frozenset(("asm", "__asm__", "__asm"))
 _ASM_QUALIFIERS = frozenset(("volatile", "__volatile__", "__volatile", "inline", "__inline__", "goto"))
@@ -230,6 +235,11 @@ def normalize(toks: list[Tok], hints: MacroHints) -> tuple[list[Tok], Recorded]:
                 i = (match_close(toks, i + 1) + 1) if has_args else i + 1
                 continue
             append(t)
+            i += 1
+            continue
+        if t.k == "N" and not _C_NUMBER.fullmatch(t.v):
+            # A pp-number that is no C number (`10baseT_Half` pasted by a macro).
+            append(Tok("I", "__ppnum_" + re.sub(r"\W", "_", t.v), t.ln, t.col))
             i += 1
             continue
         if t.k == "S" and out:

@@ -42,17 +42,38 @@ def strip_noise(text: str) -> str:
 def source_counts(text: str) -> Counter:
     clean = strip_noise(text)
     counts: Counter = Counter(m.group(1) for m in _KEYWORD.finditer(clean))
-    counts["label"] = sum(1 for m in _LABEL.finditer(clean) if m.group(1) not in ("default", "case"))
+    counts["label"] = sum(1 for m in _LABEL.finditer(clean) if m.group(1) not in ("default", "case") and _statement_start(clean, m.start(1)))
     return counts
 
 
-def explain(source: str, ast: Counter, src: Counter, local_macros: dict) -> str:
+def _statement_start(text: str, pos: int) -> bool:
+    """A label starts a statement: `a ?\n b : c` continues an expression."""
+    k = pos - 1
+    while k >= 0 and text[k] in " \t\r\n":
+        k -= 1
+    return k < 0 or text[k] in ";{}:)"
+
+
+def control_flow_macros(local_macros: dict) -> set[str]:
+    """File-local macros whose expansion holds return/goto/case/a label, directly or not."""
+    found = {n for n, (_, body, _) in local_macros.items() if re.search(r"\b(return|goto|case)\b|\w\s*:\s*;?$", body)}
+    changed = True
+    while changed:
+        changed = False
+        for name, (_, body, _) in local_macros.items():
+            if name not in found and any(re.search(rf"\b{re.escape(m)}\b", body) for m in found):
+                found.add(name)
+                changed = True
+    return found
+
+
+def explain(source: str, ast: Counter, src: Counter, cf_macros: set[str]) -> str:
     """The likely cause of a disagreement between AST and source counts."""
     if re.search(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else)\b", source, re.M):
         return "conditional compilation (#if branch not taken)"
     clean = strip_noise(source)
-    for name, (_, body, _) in local_macros.items():
-        if re.search(r"\b(return|goto|case)\b", body) and re.search(rf"\b{re.escape(name)}\s*\(", clean):
+    for name in cf_macros:
+        if re.search(rf"\b{re.escape(name)}\b", clean):
             return "file-local macro with control flow, expanded by cpp"
     if re.search(r"\basm\s+goto\b|\b__asm__\s+goto\b|goto\s*\*", clean):
         return "asm goto / computed goto"
