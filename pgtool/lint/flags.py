@@ -23,7 +23,8 @@ from pathlib import Path
 
 from pgtool.lint.findings import Finding, Related
 from pgtool.lint.flags_calls import set_conversions
-from pgtool.lint.flags_family import CLEAR_LIKE, SET_LIKE, Family, exclusive, load_bitops, load_families
+from pgtool.lint.flags_family import (CLEAR_LIKE, SET_LIKE, Family, adopt_members, exclusive, load_bitops,
+                                     load_families)
 from pgtool.lint.flags_walk import FlagAnalysis, Hit
 from pgtool.rules import load_rules
 
@@ -85,6 +86,8 @@ def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text:
     bitops = load_bitops(rules)
     objects = rules.get("objects", {})
     set_conversions(objects.get("conversions", []), objects.get("identity_fields", []))
+    if patch_text:
+        families = [adopt_members(f, added_members(patch_text, f), "(the change)") for f in families]
     reasons = audited_flags(patch_text, families) if patch_text else {}
     for fam, flags in (extra_audit or {}).items():
         for flag in flags:
@@ -280,6 +283,17 @@ def audited_flags(patch_text: str, families: list[Family]) -> dict[str, dict[str
                 elif sign == "+" and acc.op in SET_LIKE:
                     out[fam.name].setdefault(flag, f"this change adds a {name}() call")
     return dict(out)
+
+
+def added_members(patch_text: str, fam: Family) -> dict[str, int | None]:
+    """`+#define PG_x N` lines of a change: name -> bit."""
+    out = {}
+    for sign, line in _changed_lines(patch_text):
+        m = re.match(r"\s*#\s*define\s+(" + re.escape(fam.prefix) + r"\w+)\s+\(?\s*(0[xX][0-9a-fA-F]+|\d+)\b",
+                     line)
+        if sign == "+" and m:
+            out[m.group(1)] = int(m.group(2), 0)
+    return out
 
 
 def _changed_lines(patch_text: str):

@@ -68,6 +68,7 @@ class Family:
     releases: dict[str, Release] = field(default_factory=dict)
     must_clear: set[str] = field(default_factory=set)
     masks: dict[str, set[str]] = field(default_factory=dict)   # mask macro -> members it ORs
+    templates: dict[str, list[str]] = field(default_factory=dict)   # op -> accessor spellings
     source: str = ""          # which header(s) the members came from
 
     def canonical(self, flag: str) -> str:
@@ -582,17 +583,33 @@ def camel(flag_suffix: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in flag_suffix.split("_") if part)
 
 
-def templated_accessors(spec: dict, members) -> dict[str, Accessor]:
-    """Accessor names from the rules' spelling templates (headers unavailable)."""
-    prefix = spec.get("prefix", "")
+def templated_accessors(fam: Family, flags) -> dict[str, Accessor]:
+    """Accessor names from the rules' spelling templates, for members whose
+    header text is not at hand (a bit added by the change under review, when
+    the tree on disk is the one before the change)."""
     out = {}
-    for op, templates in spec.get("accessor_templates", {}).items():
-        for flag in members:
-            base = flag[len(prefix):]
+    for op, templates in fam.templates.items():
+        for flag in flags:
+            base = flag[len(fam.prefix):]
             for t in templates:
                 name = t.replace("{U}", camel(base)).replace("{l}", base.lower())
                 out.setdefault(name, Accessor(name, op, flag, 0))
     return out
+
+
+def adopt_members(fam: Family, added: dict[str, int | None], where: str = "") -> Family:
+    """A copy of `fam` with members a change adds (name -> bit) and their
+    templated accessors; members the headers already define are left alone."""
+    new = {n: b for n, b in added.items() if n not in fam.members}
+    if not new:
+        return fam
+    members = dict(fam.members)
+    for name, bit in new.items():
+        members[name] = Member(name, bit, 0, where, None)
+    accessors = dict(templated_accessors(fam, new))
+    accessors.update(fam.accessors)
+    return Family(fam.name, fam.prefix, fam.word_bits, members, accessors, fam.releases, set(fam.must_clear),
+                  fam.masks, fam.templates, fam.source)
 
 
 def recover_family(spec: dict, bitops: Bitops, header_texts: dict[str, str]) -> Family:
@@ -621,8 +638,7 @@ def recover_family(spec: dict, bitops: Bitops, header_texts: dict[str, str]) -> 
     for scan in scans:
         for name, acc in _accessors(scan, bitops, fam.members).items():
             fam.accessors.setdefault(name, acc)
-    if not scans:
-        fam.accessors.update(templated_accessors(spec, fam.members))
+    fam.templates = dict(spec.get("accessor_templates", {}))
     for extra in spec.get("extra_accessors", []):
         fam.accessors.setdefault(extra["name"], Accessor(extra["name"], extra["op"], extra["flag"], extra.get("arg", 0)))
     for rel in spec.get("release", []):

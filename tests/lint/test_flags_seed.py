@@ -190,3 +190,20 @@ def test_registry_entry_point_matches(seed_mail, tmp_path, rules):
     # ... while a flag the change does not touch is not audited at all.
     ctx.patch_text = None
     assert run_families(["flags"], ctx) == []
+
+
+def test_new_bit_known_from_the_change_alone(seed_mail, tmp_path, rules):
+    """The tree's mm.h still pre-patch (as `lint-locks --patch` sees the tree): PG_clean and its
+    accessors come from the change's `+#define PG_clean 11` and the rules' 2.x accessor spellings."""
+    mail = seed_mail.read_text(errors="replace")
+    keep_header = lambda path, index: path.endswith("mm.h")     # noqa: E731
+    without_free = lambda path, index: path.endswith(("mm.h", "page_alloc.c"))   # noqa: E731
+    tree = _tree(tmp_path / "a", mail, skip=keep_header)
+    assert "PG_clean" not in (tree / "include/linux/mm.h").read_text()
+    assert _lint(tree, rules, mail) == []
+    tree = _tree(tmp_path / "b", mail, skip=without_free)
+    found = _lint(tree, rules, mail)
+    assert sorted((f.check, f.function, f.subject) for f in found) == [
+        ("flag-not-cleared-at-release", "__free_page", "PG_clean"),
+        ("flag-not-cleared-at-release", "free_pages", "PG_clean")]
+    assert all("filemap_sync_pte" in f.message for f in found)
