@@ -41,8 +41,7 @@ register_rule_help("parse-failure", "a function the C front-end could not parse"
 _SUCCESS = {"zero", "pos", "other"}
 # Names that say "I return with a lock held" (lock_page_memcg, task_rq_lock,
 # seq_file *_start, *_begin, get_locked_pte, ...).
-_WRAPPER_WORDS = ("lock", "acquire", "take", "start", "begin", "enter", "get", "grab", "pin", "hold",
-                  "prepare", "claim", "disable", "save", "down")
+_WRAPPER_WORDS = ("lock", "acquire", "take", "start", "begin", "enter", "hold", "disable", "save", "down")
 
 
 def is_wrapper_name(name: str) -> bool:
@@ -199,7 +198,7 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     event_keys = {ev.key for ev in lw.events.values()}
     ret_value = _constant_return(exits)
     for key in sorted(lw.touched):
-        verdict = _exit_verdict(key, exits)
+        verdict = _exit_verdict(key, exits, is_wrapper_name(fname) or bool(annotated))
         cls = rules.classes.get(key[0]) or next((o.cls for o in ops.values() if o.cls.name == key[0]), None)
         if cls is None:
             continue
@@ -234,7 +233,7 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     return FunctionResult(findings, summary, stats.visits)
 
 
-def _exit_verdict(key, exits: list[ExitRecord]):
+def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True):
     """("consistent", delta) | ("try", held_on) | ("conditional", None) | ("inconsistent", rows)."""
     rows = []     # (site, ret class, depth or None for a returned try result)
     try_held = set()
@@ -279,6 +278,11 @@ def _exit_verdict(key, exits: list[ExitRecord]):
     # lock, an out-parameter like *locked): no return line is wrong on all
     # paths, so the finding is only a note.
     weak = not pure_held or not pure_released
+    if hi > 0 and not may_lock_on_success:
+        # Taking a lock and keeping it only on success is a locking function's
+        # contract, which its name or an annotation announces; elsewhere it is
+        # the shape of a forgotten unlock.
+        return ("inconsistent", rows, weak)
     if released and released <= {"neg", "null"} and not held & {"neg", "null"} and len(depths) == 2:
         hclean = held == set(c for c, ds in by_class.items() if hi in ds)
         if hclean and held <= {"zero"} and hi > 0:

@@ -92,15 +92,24 @@ int trylock_leak(struct obj *o)
 }
 
 /*
- * Held on a positive return, released on return 0: indistinguishable from a
- * trylock wrapper (`return 1` = got it), so it becomes a conditional-lock
- * summary for callers, not a finding (smatch sorts returns the same way).
+ * Held on a positive return, released on return 0: a trylock's contract when
+ * the function is named for locking (it becomes a conditional-lock summary for
+ * its callers, as smatch sorts returns); a forgotten unlock otherwise.
  */
-int found_returns_locked_is_conditional(struct obj *o)
+int obj_trylock_value(struct obj *o)
 {
 	spin_lock(&o->lock);
 	if (o->v == 9)
 		return 1;
+	spin_unlock(&o->lock);
+	return 0;
+}
+
+int obj_check_value(struct obj *o)
+{
+	spin_lock(&o->lock);
+	if (o->v == 9)
+		return 1;	/* expect: inconsistent-exit &o->lock */
 	spin_unlock(&o->lock);
 	return 0;
 }
