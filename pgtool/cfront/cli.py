@@ -89,4 +89,4 @@ def parse_cmd(ctx, paths, stats, as_json, jobs, cache, cache_dir, defines, rules
         )
         for reason, count in summary["reasons"]:
             click.echo(f"  {count:5d}  {reason}")
-    ctx.exit(1 if summary["failed"] else 0)
+    sys.exit(1 if summary["failed"] else 0)
