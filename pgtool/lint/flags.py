@@ -65,7 +65,7 @@ def find_tree(functions, rules: dict, tree: Path | None = None) -> Path | None:
 def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text: str | None = None,
                 cfg_of=None, budget: int = 20000, families: list[Family] | None = None,
                 extra_audit: dict[str, set[str]] | None = None,
-                scope: set[tuple[str, str]] | None = None) -> list[Finding]:
+                scope: set[tuple[str, str]] | None = None, focus: set[str] | None = None) -> list[Finding]:
     """Every flag finding over `functions` (pgtool.cfront.Function objects).
 
     With a diff `scope` ((file, function) pairs the change touches), a release
@@ -73,7 +73,9 @@ def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text:
     the setter, or a caller the flag passes through unchanged) or when the
     change introduces the flag itself: a new bit must be clear at every
     release, wherever it is. Other findings are kept when their function is in
-    the scope; file-scope (header) findings always.
+    the scope; file-scope (header) findings always. `focus` (function names)
+    walks only those functions and their callers: the findings that a change
+    to those functions can alter, at a fraction of a whole-tree walk.
     """
     if cfg_of is None:
         from pgtool.lint.cfg import build_cfg
@@ -95,7 +97,13 @@ def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text:
     audit = {fam: set(flags) for fam, flags in reasons.items()}
     findings = header_findings(families)
     analysis = FlagAnalysis(functions, families, bitops, cfg_of, audit=audit, strict=audit, budget=budget)
-    analysis.run()
+    # A diff scope needs only its functions and their callers walked (callees
+    # are walked on demand for their summaries) - unless the change adds a
+    # bit, which every release of the analysed code must clear.
+    introduced = any(r == "new in this change" for flags in reasons.values() for r in flags.values())
+    if focus is None and scope is not None and not introduced:
+        focus = {name for _, name in scope}
+    analysis.run(focus=focus)
     findings += [f for f in never_cleared(analysis, families)
                  if scope is None or (f.file, f.function) in scope]
     findings += release_findings(analysis, reasons, scope)
@@ -199,7 +207,7 @@ def never_cleared(analysis: FlagAnalysis, families: list[Family]) -> list[Findin
 
 
 def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]],
-                     scope: set[tuple[str, str]] | None = None) -> list[Finding]:
+                     scope: set[tuple[str, str]] | None = None, focus: set[str] | None = None) -> list[Finding]:
     groups: dict[tuple, list[Hit]] = defaultdict(list)
     for hit in analysis.hits:
         if scope is not None and reasons.get(hit.family, {}).get(hit.flag) != "new in this change":

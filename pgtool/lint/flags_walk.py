@@ -93,16 +93,34 @@ class FlagAnalysis:
         self.ops: list[tuple[FlagOp, str, str]] = []   # every flag op seen: (op, function, file)
 
     # -- driver ----------------------------------------------------------
-    def run(self) -> None:
+    def run(self, focus: set[str] | None = None) -> None:
+        """Walk every function, or only those named in `focus` and their
+        callers, transitively (callees get walked for their summaries)."""
         old = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old, 20000))
+        todo = self.functions if focus is None else self._with_callers(focus)
         try:
             self._state = {}
-            for fn in self.functions:
+            for fn in todo:
                 self._summarize(fn)
         finally:
             sys.setrecursionlimit(old)
-        self._roots()
+        self._roots(todo)
+
+    def _with_callers(self, names: set[str]) -> list:
+        callers: dict[str, set[str]] = {}
+        for fn in self.functions:
+            for node in _calls(fn.ast.body):
+                name = call_name(node)
+                if name:
+                    callers.setdefault(name, set()).add(fn.name)
+        keep, stack = set(names), list(names)
+        while stack:
+            for caller in callers.get(stack.pop(), ()):
+                if caller not in keep:
+                    keep.add(caller)
+                    stack.append(caller)
+        return [fn for fn in self.functions if fn.name in keep]
 
     def _key(self, fn) -> tuple:
         return (fn.file, fn.name, fn.start_line)
@@ -140,9 +158,9 @@ class FlagAnalysis:
             return None
         return self.summaries.get(self._key(callee))
 
-    def _roots(self) -> None:
+    def _roots(self, functions) -> None:
         """Strict flags whose release passes up to a function nobody here calls."""
-        for fn in self.functions:
+        for fn in functions:
             summary = self.summaries.get(self._key(fn))
             if summary is None or self.callers.get(fn.name):
                 continue
