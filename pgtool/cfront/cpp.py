@@ -42,6 +42,12 @@ _MULTILINE_STRING_RE = re.compile(r'/\*.*?\*/|//[^\n]*|\'(?:[^\'\\\n]|\\.)*\'|"(
 _STRING_PASTE_RE = re.compile(r'("\s*)##|##(\s*")')
 
 
+# The name cpp's line markers give the file itself (any path, however spelt,
+# would be escaped by cpp; a fixed name is compared exactly).
+CPP_MAIN = "<pgtool-main>"
+CPP_TIMEOUT = 120
+
+
 def _cpp_binary(config: FrontendConfig) -> str:
     found = shutil.which(config.cpp)
     if not found:
@@ -107,15 +113,18 @@ def run_cpp(path: str, text: str, config: FrontendConfig, variant: str = "on") -
     errors: list[str] = []
     out = ""
     for attempt in range(3):
-        source = _prelude(body, path, config, variant) + f'#line 1 "{_escape(path)}"\n' + body
-        proc = subprocess.run(
-            [_cpp_binary(config), "-E", "-undef", "-nostdinc", "-x", "c", "-std=gnu11", "-"],
-            input=source,
-            capture_output=True,
-            text=True,
-            errors="replace",
-        )
-        out, err = proc.stdout, proc.stderr
+        source = _prelude(body, path, config, variant) + f'#line 1 "{CPP_MAIN}"\n' + body
+        try:
+            proc = subprocess.run(
+                [_cpp_binary(config), "-E", "-undef", "-nostdinc", "-x", "c", "-std=gnu11", "-"],
+                input=source.encode("utf-8", errors="surrogateescape"),
+                capture_output=True,
+                timeout=CPP_TIMEOUT,
+            )
+        except subprocess.TimeoutExpired:
+            return "", [f"1: cpp took more than {CPP_TIMEOUT} s"]
+        out = proc.stdout.decode("utf-8", errors="surrogateescape")
+        err = proc.stderr.decode("utf-8", errors="replace")
         if attempt == 0 and "missing terminating" in err:
             body = fix_multiline_strings(body)
             continue
@@ -124,7 +133,7 @@ def run_cpp(path: str, text: str, config: FrontendConfig, variant: str = "on") -
             continue
         break
     for line in err.splitlines():
-        m = re.match(r"[^:]*:(\d+):(?:\d+:)? (?:fatal )?error: (.*)", line)
+        m = re.match(r".*?:(\d+):(?:\d+:)? (?:fatal )?error: (.*)", line)
         if m:
             errors.append(f"{m.group(1)}: {m.group(2)}")
     return out, errors
@@ -175,9 +184,11 @@ def scan_defines(text: str) -> tuple[dict[str, tuple[str, int]], dict[str, tuple
     """Every #define of the file (first definition wins), object- and function-like."""
     defines: dict[str, tuple[str, int]] = {}
     macros: dict[str, tuple[list[str], str, int]] = {}
+    line, pos = 1, 0
     for m in _DEFINE_RE.finditer(text):
         name, params, body = m.group(1), m.group(2), m.group(3)
-        line = text.count("\n", 0, m.start()) + 1
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
         body = " ".join(_COMMENT_RE.sub(" ", body.replace("\\\n", " ")).split())
         if params is None:
             defines.setdefault(name, (body, line))

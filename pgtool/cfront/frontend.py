@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pgtool.cfront.chunks import record_decl, split_chunks
 from pgtool.cfront.config import FrontendConfig
-from pgtool.cfront.cpp import has_conditionals, negate_conditionals, run_cpp, scan_defines
+from pgtool.cfront.cpp import CPP_MAIN, has_conditionals, negate_conditionals, run_cpp, scan_defines
 from pgtool.cfront.funcdef import parse_function
 from pgtool.cfront.hints import load_hints
 from pgtool.cfront.model import Annotation, FileDecls, Function, ParsedFile, ParseFailure
@@ -66,7 +66,7 @@ def _read_pass(result: ParsedFile, text: str, config: FrontendConfig, hints, typ
     cpp_out, cpp_errors = run_cpp(path, text, config, variant)
     if not alt:
         result.notes.extend(f"{path}:{e}" for e in cpp_errors)
-    toks = tokenize(cpp_out, main_file=path)
+    toks = tokenize(cpp_out, main_file=CPP_MAIN)
     toks, recorded = normalize(toks, hints)
     taken = [(s[1], s[2]) for s in result.spans]
     for chunk in split_chunks(toks, hints):
