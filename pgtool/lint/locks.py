@@ -44,9 +44,12 @@ _SUCCESS = {"zero", "pos", "other"}
 _WRAPPER_WORDS = ("lock", "acquire", "take", "start", "begin", "enter", "hold", "disable", "save", "down")
 
 
-def is_wrapper_name(name: str) -> bool:
-    """A part of the name (split at '_') starts or ends with a locking word."""
-    return any(part.startswith(_WRAPPER_WORDS) or part.endswith(_WRAPPER_WORDS)
+def is_wrapper_name(name: str, conditional: bool = False) -> bool:
+    """A part of the name (split at '_') starts or ends with a locking word.
+    Returning a lock only on success is also the contract of *_get() lookups
+    (page_ext_get, lock on a found object)."""
+    words = _WRAPPER_WORDS + (("get", "grab") if conditional else ())
+    return any(part.startswith(words) or part.endswith(words)
                for part in name.lower().split("_") if part and not part.startswith("un"))
 # Parameter tests followed along paths (to tell "what the caller passed"
 # apart from a bug): only simple ones, and a few, to bound the state space.
@@ -184,9 +187,18 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     stats = walk(cfg, State(), lw, budget)
     findings: list[Finding] = []
     fname, file = function.name, function.file
-    for ev in sorted(lw.events.values(), key=lambda e: (e.line, e.check)):
+    # One finding per lock and kind of path event (the first), like sparse's
+    # one report per function: the other places are listed under it.
+    grouped: dict = defaultdict(list)
+    for ev in sorted(lw.events.values(), key=lambda e: (e.line, e.col, e.check)):
+        grouped[(ev.key, ev.check)].append(ev)
+    for (key, check), evs in sorted(grouped.items(), key=lambda kv: (kv[1][0].line, kv[0][1])):
+        ev = evs[0]
+        details = ev.details
+        if len(evs) > 1:
+            details = details + ("also at line(s) " + ", ".join(str(e.line) for e in evs[1:]),)
         findings.append(Finding(ev.check, "warning", file, ev.line, ev.col, fname, ev.message,
-                                ev.details, subject=display(ev.key), family=FAMILY))
+                                details, subject=display(ev.key), family=FAMILY))
     if stats.exhausted:
         findings.append(Finding("analysis-budget", "note", file, function.start_line, 1, fname,
                                 f"path bound of {budget} states hit; lock results for this function "
@@ -198,7 +210,7 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     event_keys = {ev.key for ev in lw.events.values()}
     ret_value = _constant_return(exits)
     for key in sorted(lw.touched):
-        verdict = _exit_verdict(key, exits, is_wrapper_name(fname) or bool(annotated))
+        verdict = _exit_verdict(key, exits, is_wrapper_name(fname, conditional=True) or bool(annotated))
         cls = rules.classes.get(key[0]) or next((o.cls for o in ops.values() if o.cls.name == key[0]), None)
         if cls is None:
             continue

@@ -144,8 +144,8 @@ class LockWalk:
         cur = locks.get(key, Held(0, False))
         if cur.vague:
             cur = Held(0, False)
-        if restore and cur.depth <= 0:
-            return st      # restore_flags()/sti() with nothing taken here: a no-op for us
+        if restore and cur.depth <= 0 and not cls.counting:
+            return st      # restore with nothing taken here: not an underflow
         line = node_line(node)
         if not cls.counting:
             if cur.depth <= -1 or (cur.depth == 0 and cur.here and cur.last_action == "release"):

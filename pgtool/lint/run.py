@@ -63,6 +63,9 @@ def settings_digest(settings: Settings) -> str:
         path = rdir / f"{name}.toml"
         if path.is_file():
             h.update(path.read_bytes())
+    # the analysis code itself: a changed checker must not serve old results
+    for src in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(src.read_bytes())
     try:
         from pgtool.cfront.config import FRONTEND_VERSION
         h.update(FRONTEND_VERSION.encode())
