@@ -108,8 +108,24 @@ def _positions(cfg):
     return where
 
 
-def _reaches(cfg, src, dst) -> bool:
-    """Is there a path from position `src` to position `dst`?"""
+def _binds(block, names: set[str]) -> bool:
+    """Does the block give one of `names` a new value (`page = ...`, `struct page *page = ...`)?"""
+    for item in block.items:
+        if isinstance(item, c_ast.Decl) and item.name in names:
+            return True
+        if isinstance(item, c_ast.Node):
+            stack = [item]
+            while stack:
+                n = stack.pop()
+                if isinstance(n, c_ast.Assignment) and isinstance(n.lvalue, c_ast.ID) and n.lvalue.name in names:
+                    return True
+                stack.extend(child for _, child in n.children())
+    return False
+
+
+def _reaches(cfg, src, dst, names: set[str]) -> bool:
+    """Is there a path from position `src` to position `dst` on which the
+    object's variables keep designating the same object?"""
     if src[0] == dst[0] and dst[1] > src[1]:
         return True
     seen, stack = set(), [e.dst for e in cfg.blocks[src[0]].succs]
@@ -117,7 +133,7 @@ def _reaches(cfg, src, dst) -> bool:
         b = stack.pop()
         if b == dst[0]:
             return True
-        if b in seen:
+        if b in seen or _binds(cfg.blocks[b], names):
             continue
         seen.add(b)
         stack.extend(e.dst for e in cfg.blocks[b].succs)
@@ -145,7 +161,9 @@ def mutant_sites(functions, family, release_args, cfgs):
                 if not rname or not any(i < len(args) and objects.group(object_root(args[i])) == group
                                         for i in release_args.get(rname, ())):
                     continue
-                if id(call) in where and id(rel) in where and _reaches(cfgs(fn), where[id(call)], where[id(rel)]):
+                names = {v for v in objects.locals if objects.group(v) == group}
+                if id(call) in where and id(rel) in where and \
+                        _reaches(cfgs(fn), where[id(call)], where[id(rel)], names):
                     sites.append((fn, call, rel))
                     break
     return sites

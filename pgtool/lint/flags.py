@@ -265,7 +265,7 @@ _HUNK_FILE = re.compile(r"^\+\+\+ (?:b/)?(\S+)")
 
 
 def audited_flags(patch_text: str, families: list[Family]) -> dict[str, dict[str, str]]:
-    """Flags a change introduces, sets anew or stops clearing: audited strictly.
+    """Flags a change introduces or stops clearing: audited strictly.
 
     Returns family -> flag -> why. A new member (`+#define PG_clean 11`,
     `+\tPG_foo,` in the family's enum) is exactly where the seed's author
@@ -286,10 +286,10 @@ def audited_flags(patch_text: str, families: list[Family]) -> dict[str, dict[str
                 if acc is None or acc.flag not in fam.members:
                     continue
                 flag = fam.canonical(acc.flag)
+                # A deleted clear is audited; an added set of an existing flag is
+                # not (pages are freed with PG_referenced & co. set every day).
                 if sign == "-" and acc.op in CLEAR_LIKE:
                     out[fam.name].setdefault(flag, f"this change deletes a {name}() call")
-                elif sign == "+" and acc.op in SET_LIKE:
-                    out[fam.name].setdefault(flag, f"this change adds a {name}() call")
     return dict(out)
 
 
