@@ -122,24 +122,25 @@ def main() -> int:
             "git apply": lambda t: ["git", "apply", "--unsafe-paths", str(patch)],
             "GNU patch": lambda t: ["patch", "-p1", "-s", "--no-backup-if-mismatch", "-i", str(patch)],
         }
-        results: dict[str, tuple[float, int]] = {}
+        best = {name: (float("inf"), 0) for name in tools}
         outputs: dict[str, str] = {}
-        for name, cmd in tools.items():
-            best_wall, peak = float("inf"), 0
-            for run in range(args.runs):
+        # round-robin over the tools, so that load from other jobs hits each alike
+        for run in range(args.runs):
+            for name, cmd in tools.items():
                 tree = work / f"{name.split()[0]}-{run}"
                 copy_files(args.tree, tree, rels)
                 wall, rss, code = measure(cmd(tree), tree)
                 if code:
                     print(f"{name}: exit {code}")
                     return 1
-                best_wall, peak = min(best_wall, wall), max(peak, rss)
+                best[name] = (min(best[name][0], wall), max(best[name][1], rss))
                 if run == 0:
                     outputs[name] = subprocess.run(["sh", "-c", "find . -type f | sort | xargs sha256sum"],
                                                    cwd=tree, capture_output=True, text=True).stdout
                 shutil.rmtree(tree)
-            results[name] = (best_wall, peak)
-            print(f"{name:14s} wall {best_wall:7.3f} s (best of {args.runs})   peak RSS {peak / 1024:7.1f} MiB")
+        results = best
+        for name, (wall, peak) in results.items():
+            print(f"{name:14s} wall {wall:7.3f} s (best of {args.runs})   peak RSS {peak / 1024:7.1f} MiB")
         same = len(set(outputs.values())) == 1
         print(f"identical results from all three tools: {same}")
         pg = results["pgtool apply"]

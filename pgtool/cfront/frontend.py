@@ -17,7 +17,7 @@ from pgtool.cfront.funcdef import parse_function
 from pgtool.cfront.hints import load_hints
 from pgtool.cfront.model import Annotation, FileDecls, Function, ParsedFile, ParseFailure
 from pgtool.cfront.normalize import normalize
-from pgtool.cfront.tokens import tokenize
+from pgtool.cfront.tokens import blank_lines, tokenize
 from pgtool.errors import UserError
 
 
@@ -38,6 +38,7 @@ def parse_file(path, *, text: str | None = None, config: FrontendConfig | None =
     reading sees (those of `#else` branches) are added, marked `alt_branch`.
     """
     started = time.perf_counter()
+    cpu_started = _cpu_now()
     path = str(path)
     config = config or FrontendConfig()
     hints = load_hints(config.rules)
@@ -58,7 +59,14 @@ def parse_file(path, *, text: str | None = None, config: FrontendConfig | None =
         result.functions.sort(key=lambda f: f.start_line)
         result.spans.sort(key=lambda s: s[1])
     result.seconds = time.perf_counter() - started
+    result.cpu_seconds = _cpu_now() - cpu_started
     return result
+
+
+def _cpu_now() -> float:
+    """CPU time of this process and of its finished children (cpp)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def _read_pass(result: ParsedFile, text: str, config: FrontendConfig, hints, typedefs: set[str], alt: bool, variant: str = "on") -> None:
@@ -66,9 +74,11 @@ def _read_pass(result: ParsedFile, text: str, config: FrontendConfig, hints, typ
     cpp_out, cpp_errors = run_cpp(path, text, config, variant)
     if not alt:
         result.notes.extend(f"{path}:{e}" for e in cpp_errors)
+    taken = [(s[1], s[2]) for s in result.spans]
+    if alt:
+        cpp_out = blank_lines(cpp_out, taken)
     toks = tokenize(cpp_out, main_file=CPP_MAIN)
     toks, recorded = normalize(toks, hints)
-    taken = [(s[1], s[2]) for s in result.spans]
     for chunk in split_chunks(toks, hints):
         if chunk.kind == "func":
             start, end = chunk.toks[0].ln, chunk.toks[-1].ln

@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 
 from pycparser import c_ast
+from pycparser.c_lexer import CLexer, Token, _keyword_map
 from pycparser.c_parser import CParser, Coord, ParseError, _TokenStream
 
 from pgtool.cfront.body import rewrite_body
@@ -32,8 +33,81 @@ _EXPR_BEFORE = frozenset(("case", "return", "=", "==", "!=", "<", ">", "<=", ">=
 _COORD_RE = re.compile(r"^(.*?):(\d+):(\d+): (.*)$", re.S)
 
 
+class _LocatedError(ParseError):
+    """A ParseError that knows the index of the token it happened at."""
+
+    def __init__(self, msg: str, index: int | None):
+        super().__init__(msg)
+        self.index = index
+
+
+_STRING_TYPES = {'"': "STRING_LITERAL", "L": "WSTRING_LITERAL", "u8": "U8STRING_LITERAL", "u": "U16STRING_LITERAL", "U": "U32STRING_LITERAL"}
+_CHAR_TYPES = {"'": "CHAR_CONST", "L": "WCHAR_CONST", "u8": "U8CHAR_CONST", "u": "U16CHAR_CONST", "U": "U32CHAR_CONST"}
+_TYPE_CACHE: dict[str, str | None] = {}
+_CLASSIFIER: CLexer | None = None
+
+
+def _lexed_type(text: str) -> str | None:
+    """pycparser's token type for one token's text (None: not one C token)."""
+    global _CLASSIFIER
+    if text in _TYPE_CACHE:
+        return _TYPE_CACHE[text]
+    if _CLASSIFIER is None:
+        _CLASSIFIER = CLexer(error_func=_raise_lex_error)
+    try:
+        _CLASSIFIER.input(text, "")
+        tok = _CLASSIFIER.token()
+        extra = _CLASSIFIER.token()
+        kind = tok.type if tok is not None and extra is None and tok.value == text else None
+    except ValueError:
+        kind = None
+    if len(_TYPE_CACHE) < 200000:
+        _TYPE_CACHE[text] = kind
+    return kind
+
+
+def _raise_lex_error(msg, line, column):
+    raise ValueError(msg)
+
+
+def to_pycparser_tokens(toks: list[Tok], path: str) -> list[Token] | None:
+    """Our tokens as pycparser's, with original lines and columns (None: one is not C)."""
+    out: list[Token] = []
+    append = out.append
+    for t in toks:
+        k, v = t.k, t.v
+        if k == "I":
+            kind = _keyword_map.get(v, "ID")
+        elif k == "S":
+            kind = _STRING_TYPES.get(v[: v.index('"')] or '"')
+        elif k == "C":
+            kind = _CHAR_TYPES.get(v[: v.index("'")] or "'")
+        else:
+            kind = _lexed_type(v)
+        if kind is None:
+            return None
+        append(Token(kind, v, t.ln, t.col, path))
+    return out
+
+
 class _ChunkParser(CParser):
     """A CParser that starts from known typedefs and says where an error was."""
+
+    def parse_token_list(self, toks: list[Token], filename: str, typedefs) -> c_ast.FileAST:
+        self._scope_stack = [dict.fromkeys(typedefs, True)]
+        self._typedef_checked_token = None
+        self.clex.input("", filename)
+        feed = iter(toks)
+        self._tokens = _TokenStream(lambda: next(feed, None))
+        self._feed = toks
+        try:
+            ast = self._parse_translation_unit_or_empty()
+            tok = self._peek()
+            if tok is not None:
+                self._parse_error(f"before: {tok.value}", self._tok_coord(tok))
+            return ast
+        finally:
+            self._feed = None
 
     def parse_chunk(self, text: str, filename: str, typedefs) -> c_ast.FileAST:
         self._scope_stack = [dict.fromkeys(typedefs, True)]
@@ -46,7 +120,11 @@ class _ChunkParser(CParser):
             self._parse_error(f"before: {tok.value}", self._tok_coord(tok))
         return ast
 
+    _feed: list[Token] | None = None
+
     def _parse_error(self, msg, coord):
+        if self._feed is not None:
+            raise _LocatedError(msg, self._error_index(coord))
         if not isinstance(coord, Coord) or not coord.line:
             # 3.x reports some errors with no line: use the current token.
             buf = self._tokens._buffer
@@ -55,6 +133,25 @@ class _ChunkParser(CParser):
             if tok is not None:
                 coord = Coord(self.clex.filename, tok.lineno, tok.column)
         raise ParseError(f"{coord}: {msg}")
+
+
+    def _error_index(self, coord) -> int | None:
+        """Index in the fed tokens of the token the error is at."""
+        buf = self._tokens._buffer
+        here = min(self._tokens._index, len(buf) - 1)
+        if here < 0:
+            return None
+        if not isinstance(coord, Coord) or not coord.line:
+            return here if buf[here] is not None else max(here - 1, 0)
+        for k in range(here, max(here - 200, -1), -1):
+            tok = buf[k]
+            if tok is not None and tok.lineno == coord.line and tok.column == coord.column:
+                return k
+        for k in range(here + 1, len(buf)):
+            tok = buf[k]
+            if tok is not None and tok.lineno == coord.line and tok.column == coord.column:
+                return k
+        return here
 
 
 _PARSER: _ChunkParser | None = None
@@ -263,10 +360,24 @@ def parse_function(toks: list[Tok], body: int, path: str, hints: MacroHints, typ
         work = [t for t in head if id(t) not in deleted]
         full = work + rewrite_body(toks, body, hints, local)
         full = [t for t in full if id(t) not in deleted]
-        text, where = render(full, path)
         seeds = local | _pattern_typedefs(full, local, hints)
+        fed = to_pycparser_tokens(full, path)
         try:
-            ast = _parser().parse_chunk(text, path, seeds)
+            if fed is not None:
+                ast = _parser().parse_token_list(fed, path, seeds)
+            else:  # a token pycparser would lex differently: go through its lexer
+                text, where = render(full, path)
+                ast = _parser().parse_chunk(text, path, seeds)
+        except _LocatedError as exc:
+            error, error_line, fix = _diagnose_at(str(exc), exc.index, full, local)
+            if fix is None:
+                break
+            action, tok = fix
+            if action == "typedef":
+                local.add(tok.v)
+            else:
+                deleted.add(id(tok))
+            continue
         except ParseError as exc:
             error, error_line, fix = _diagnose(str(exc), full, where, local, hints)
             if fix is None:
@@ -308,9 +419,14 @@ def _diagnose(msg: str, toks: list[Tok], where, local: set[str], hints: MacroHin
     if not m:
         return msg, toks[0].ln if toks else 0, None
     line, col, reason = int(m.group(2)), int(m.group(3)), m.group(4)
-    e = where.get((line, col))
-    if e is None:
-        return reason, line, None
+    return _diagnose_at(reason, where.get((line, col)), toks, local, line)
+
+
+def _diagnose_at(reason: str, e: int | None, toks: list[Tok], local: set[str], line: int | None = None):
+    """(reason, line, fix) for an error at toks[e]."""
+    if e is None or e >= len(toks):
+        return reason, line or (toks[-1].ln if toks else 0), None
+    line = toks[e].ln
     if "previously declared" in reason:
         return reason, line, None
 

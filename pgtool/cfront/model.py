@@ -97,4 +97,5 @@ class ParsedFile:
     notes: list[str] = field(default_factory=list)
     # Every definition found, parsed or not: (name, start line, end line, parsed).
     spans: list[tuple[str, int, int, bool]] = field(default_factory=list)
-    seconds: float = 0.0  # time parse_file spent on this file
+    seconds: float = 0.0  # wall time parse_file spent on this file
+    cpu_seconds: float = 0.0  # CPU time, cpp included (wall time suffers on a busy machine)

@@ -79,3 +79,30 @@ def tokenize(text: str, main_file: str | None = None, keep_comments: bool = Fals
         if keep:
             append(Tok(kind, m.group(), line, m.start() - line_start + 1))
     return out
+
+
+def blank_lines(cpp_out: str, spans: list[tuple[int, int]]) -> str:
+    """cpp output with the lines of the original file inside `spans` emptied.
+
+    A second reading of a file only looks for definitions the first one did
+    not find: blanking those already found (whole lines, so the line count
+    and markers stay) saves tokenizing them again.
+    """
+    if not spans:
+        return cpp_out
+    covered = bytearray(max(end for _, end in spans) + 2)
+    for start, end in spans:
+        covered[start : end + 1] = b"\x01" * (end - start + 1)
+    limit = len(covered)
+    lines = cpp_out.split("\n")
+    line = 1
+    for k, text in enumerate(lines):
+        if text.startswith("#"):
+            marker = _LINE_MARKER.match(text)
+            if marker:
+                line = int(marker.group(1))
+                continue
+        if line < limit and covered[line]:
+            lines[k] = ""
+        line += 1
+    return "\n".join(lines)
