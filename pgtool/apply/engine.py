@@ -78,23 +78,39 @@ class _Overlay:
 
     def __init__(self, tree: Path):
         self.tree = tree
-        self.files: dict[str, list[str] | None] = {}
-        self.modes: dict[str, int] = {}
+        self.files: dict[str, bytes | None] = {}  # results of earlier patches; None: deleted
+        self._disk: dict[str, bytes] = {}
 
     def lines(self, rel: str) -> list[str] | None:
         if rel in self.files:
-            return self.files[rel]
-        path = self.tree / rel
-        if not path.is_file():
-            return None
-        data = path.read_bytes().decode("utf-8", errors="surrogateescape")
-        return data.splitlines(keepends=True) if "\r" not in data else _split_lf(data)
+            data = self.files[rel]
+            return None if data is None else _split_lf(data.decode("utf-8", errors="surrogateescape"))
+        data = self._disk.get(rel)
+        if data is None:
+            path = self.tree / rel
+            if not path.is_file():
+                return None
+            # cached as bytes, split per use: lists of lines of every file would triple the memory
+            data = self._disk[rel] = path.read_bytes()
+        # only '\n' ends a line: str.splitlines() would also split on form feeds (kernel files have them)
+        return _split_lf(data.decode("utf-8", errors="surrogateescape"))
+
+    def forget(self, rel: str | None) -> None:
+        """Drop a cached original once its result is computed."""
+        self._disk.pop(rel or "", None)
 
     def exists(self, rel: str) -> bool:
-        return self.lines(rel) is not None
+        if rel in self.files:
+            return self.files[rel] is not None
+        return rel in self._disk or (self.tree / rel).is_file()
+
+
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def _split_lf(data: str) -> list[str]:
+    if not any(c in data for c in _OTHER_BREAKS):
+        return data.splitlines(keepends=True)  # the same split, done in C
     out = data.split("\n")
     last = out.pop()
     lines = [x + "\n" for x in out]
@@ -127,8 +143,7 @@ def _reverse(f: repair.RawFile) -> None:
     f.meta = m
     for h in f.hunks:
         h.old_start, h.new_start, h.old_len, h.new_len = h.new_start, h.old_start, h.new_len, h.old_len
-        for r in h.readings:
-            r.lines = [(swap[k], t) for k, t in r.lines]
+        h.readings = [repair.Reading([(swap[k], t) for k, t in r.lines], r.notes, r.count_ok) for r in h.readings]
 
 
 def _dirty(tree: Path, rels: list[str]) -> set[str]:
@@ -174,6 +189,10 @@ def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, o
 def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], damaged: bool,
                 text_index: FileText | None = None):
     """The hunk rebuilt from the file: its real context, re-indented additions."""
+    if pl.level <= Level.OFFSET and not damaged and not pl.trim_head and not pl.trim_tail:
+        # an exact match: the hunk's own lines are the file's
+        start = pl.pos + 1 if reading.pre else pl.pos
+        return model.CleanHunk(start, reading.lines, hunk.section, (reading.pre, reading.post))
     body = reading.lines
     # fuzz drops outer context: those lines stay out of the clean hunk
     pre_idx = [i for i, (k, _) in enumerate(body) if k != "+"]
@@ -385,7 +404,7 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
         messages.extend(mail.read_messages(read_input(src), src))
     overlay = _Overlay(tree)
     results: list[PatchResult] = []
-    pending: dict[str, list[str] | None] = {}
+    pending: dict[str, bytes | None] = {}
     rejects: dict[str, str] = {}
     modes: dict[str, int] = {}
     written = False
@@ -405,7 +424,7 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
         elif result.status != "applied":
             break
         result.fixed_text = model.render(cleans)
-        changes = model.load(result.fixed_text, msg.source)
+        changes = model.load(result.fixed_text, msg.source, cleans)
         for ch in changes:
             src = overlay.lines(ch.old_path) if ch.old_path else []
             new_lines = model.apply_change(src or [], ch, ch.new_path or ch.old_path or "")
@@ -422,8 +441,11 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
                 overlay.files[ch.old_path] = None
                 pending[ch.old_path] = None
             if ch.new_path:
-                overlay.files[ch.new_path] = new_lines
-                pending[ch.new_path] = new_lines
+                # kept as encoded bytes: a third of the memory of a list of lines
+                data = "".join(new_lines).encode("utf-8", "surrogateescape")
+                overlay.files[ch.new_path] = data
+                pending[ch.new_path] = data
+                overlay.forget(ch.old_path)
                 if ch.new_mode:
                     modes[ch.new_path] = int(ch.new_mode[-3:], 8)
             elif ch.old_path:
@@ -448,8 +470,7 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
 
 def _write(tree: Path, pending: dict, rejects: dict, modes: dict) -> None:
     writes = []
-    for rel, lines in pending.items():
-        content = None if lines is None else "".join(lines).encode("utf-8", "surrogateescape")
+    for rel, content in pending.items():
         writes.append(writer.FileWrite(rel, content, modes.get(rel)))
     for rel, text in rejects.items():
         writes.append(writer.FileWrite(rel, text.encode("utf-8", "surrogateescape")))

@@ -9,6 +9,8 @@ mail) give their subject, author and date from the lines above the diff.
 from __future__ import annotations
 
 import email
+import email.errors
+import email.header
 import email.policy
 import email.utils
 import re
@@ -71,7 +73,9 @@ def _has_mail_headers(lines: list[str]) -> bool:
 
 def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
     # bytes in, so undecodable input stays bytes instead of upsetting the parser
-    msg = email.message_from_bytes(text.encode("utf-8", "surrogateescape"), policy=email.policy.default)
+    # compat32 keeps headers as raw text; they are decoded one by one below, so a
+    # malformed header costs that header, not the message
+    msg = email.message_from_bytes(text.encode("utf-8", "surrogateescape"), policy=email.policy.compat32)
     header_lines = text.split("\n\n", 1)[0].count("\n") + 2
     parts = []
     for part in msg.walk():
@@ -98,11 +102,14 @@ def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
 
 
 def _header(msg, name: str) -> str:
-    """A decoded header; a malformed one is kept as its raw text."""
+    """A header decoded from RFC 2047; a malformed one is kept as its raw text."""
+    raw = msg.get(name)
+    if raw is None:
+        return ""
     try:
-        return str(msg.get(name, "") or "")
-    except (ValueError, TypeError, IndexError, LookupError, UnicodeError):
-        return str(msg.get_all(name, [""])[0] if hasattr(msg, "get_all") else "")
+        return str(email.header.make_header(email.header.decode_header(str(raw))))
+    except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+        return str(raw)
 
 
 def clean_subject(subject: str) -> str:

@@ -22,6 +22,12 @@ class CleanHunk:
     old_start: int                      # 1-based; for an empty pre-image, the line it follows
     lines: list[tuple[str, str]]        # (kind, text); text ends in '\n' unless at EOF without one
     section: str = ""
+    images: tuple[list[str], list[str]] | None = None  # (pre, post) when already known
+
+    def pre_post(self) -> tuple[list[str], list[str]]:
+        if self.images is None:
+            self.images = ([t for k, t in self.lines if k != "+"], [t for k, t in self.lines if k != "-"])
+        return self.images
 
 
 @dataclass
@@ -46,17 +52,17 @@ class FileChange:
 
 
 def _hunk_text(h: CleanHunk, delta: int) -> tuple[str, int]:
-    old = sum(1 for k, _ in h.lines if k != "+")
-    new = sum(1 for k, _ in h.lines if k != "-")
+    pre, post = h.pre_post()
+    old, new = len(pre), len(post)
     at = h.old_start - 1 if old else h.old_start   # 0-based index of the hunk in the old file
     new_start = at + delta + 1 if new else at + delta
     old_start = h.old_start
     out = [f"@@ -{old_start},{old} +{new_start},{new} @@{' ' + h.section if h.section else ''}\n"]
-    for kind, text in h.lines:
-        if text.endswith("\n"):
-            out.append(kind + text)
-        else:
-            out.append(kind + text + "\n" + NO_NEWLINE)
+    if (not pre or pre[-1].endswith("\n")) and (not post or post[-1].endswith("\n")):
+        out.extend([kind + text for kind, text in h.lines])  # only a last line can lack its newline
+    else:
+        for kind, text in h.lines:
+            out.append(kind + text if text.endswith("\n") else kind + text + "\n" + NO_NEWLINE)
     return "".join(out), new - old
 
 
@@ -93,10 +99,16 @@ def _strip_prefix(name: str | None) -> str | None:
     return name[2:] if name[:2] in ("a/", "b/") else name
 
 
-def load(text: str, source: str = "<repaired patch>") -> list[FileChange]:
-    """Parse the clean patch with unidiff into what the writer needs."""
+def load(text: str, source: str = "<repaired patch>", cleans: list[CleanFile] | None = None) -> list[FileChange]:
+    """Parse the clean patch with unidiff into what the writer needs.
+
+    With `cleans` (the objects `text` was rendered from) unidiff parses only
+    the structure (its metadata mode, several times faster on large patches)
+    and every file and hunk it reads must agree with them; the line contents
+    are then taken from `cleans`, which are what was rendered.
+    """
     try:
-        patch = PatchSet(text)
+        patch = PatchSet(text, metadata_only=cleans is not None)
     except UnidiffParseError as exc:  # our own rendering: a bug, but say where
         msg = str(exc).encode("utf-8", "backslashreplace").decode("utf-8")
         raise UserError(f"repaired patch does not parse ({msg})", path=source) from None
@@ -111,6 +123,9 @@ def load(text: str, source: str = "<repaired patch>") -> list[FileChange]:
         if "deleted file mode" in info:
             new = None
         hunks = []
+        if cleans is not None:
+            changes.append(_checked(pf, cleans[len(changes)], old, new, copy, info, source))
+            continue
         for h in pf:
             src, tgt = [], []
             last = None
@@ -129,6 +144,19 @@ def load(text: str, source: str = "<repaired patch>") -> list[FileChange]:
         mode = pf.target_mode if "new mode" in info or "new file mode" in info else None
         changes.append(FileChange(old, new, hunks, mode, copy))
     return changes
+
+
+def _checked(pf, clean: CleanFile, old, new, copy: bool, info: str, source: str) -> FileChange:
+    hunks = []
+    if (old, new) != (clean.old_path, clean.new_path) or len(pf) != len(clean.hunks):
+        raise UserError(f"repaired patch disagrees with its model at '{new or old}'", path=source)
+    for uh, ch in zip(pf, clean.hunks):
+        src, tgt = ch.pre_post()
+        if (uh.source_length, uh.target_length) != (len(src), len(tgt)):
+            raise UserError(f"repaired hunk of '{new or old}' miscounted", path=source)
+        hunks.append((uh.source_start, src, tgt))
+    mode = pf.target_mode if "new mode" in info or "new file mode" in info else None
+    return FileChange(old, new, hunks, mode, copy)
 
 
 def apply_change(original: list[str], change: FileChange, path: str) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pgtool.apply.paths import FileNames, squash
 from pgtool.errors import UserError
@@ -36,21 +37,25 @@ class Repair:
 
 @dataclass
 class Reading:
-    """One interpretation of a hunk body: (kind, text) with kind in ' +-'."""
+    """One interpretation of a hunk body: (kind, text) with kind in ' +-'.
+
+    Treat `lines` as frozen: pre/post images are computed once (make a new
+    Reading to change it).
+    """
 
     lines: list[tuple[str, str]]
     notes: list[Repair] = field(default_factory=list)
     count_ok: bool = True
 
-    @property
+    @cached_property
     def pre(self) -> list[str]:
         return [t for k, t in self.lines if k != "+"]
 
-    @property
+    @cached_property
     def kinds(self) -> list[str]:
         return [k for k, _ in self.lines if k != "+"]
 
-    @property
+    @cached_property
     def post(self) -> list[str]:
         return [t for k, t in self.lines if k != "-"]
 
@@ -194,6 +199,12 @@ def _parse_hunk(lines: list[str], i: int, number: int, first_line: int, source: 
     old_len = int(m.group(2)) if m.group(2) is not None else 1
     new_len = int(m.group(4)) if m.group(4) is not None else 1
     header_line = first_line + i
+    fast = _fast_clean(lines, i + 1, old_len, new_len)
+    if fast is not None:
+        body_lines, end = fast
+        hunk = RawHunk(number, header_line, old_start, old_len, new_start, new_len, m.group(5) or "",
+                       [Reading(body_lines)], False)
+        return hunk, end
     body: list[tuple[str, str, bool, int]] = []
     j = i + 1
     while j < len(lines) and not _structural(lines, j):
@@ -223,6 +234,46 @@ def _parse_hunk(lines: list[str], i: int, number: int, first_line: int, source: 
         raise UserError(f"malformed hunk #{number}: no reading of its body fits", path=source, line=header_line)
     longest = max(sum(1 for k, _ in r.lines) for r in hunk.readings)
     return hunk, i + 1 + _raw_span(lines, i + 1, longest)
+
+
+def _fast_clean(lines: list[str], j: int, old_len: int, new_len: int):
+    """The common case, cheaply: every line prefixed, counts exact, nothing after.
+
+    Returns (body, next index) or None to take the careful path.
+    """
+    old = new = 0
+    body: list[tuple[str, str]] = []
+    add = body.append
+    n = len(lines)
+    while old < old_len or new < new_len:
+        if j >= n:
+            return None
+        line = lines[j]
+        c = line[:1]
+        if c == " " or not c:
+            add((" ", line[1:] + "\n"))
+            old += 1
+            new += 1
+        elif c == "-":
+            add(("-", line[1:] + "\n"))
+            old += 1
+        elif c == "+":
+            add(("+", line[1:] + "\n"))
+            new += 1
+        elif c == "\\" and body:
+            body[-1] = (body[-1][0], body[-1][1][:-1])
+        else:
+            return None
+        j += 1
+    if old != old_len or new != new_len:
+        return None
+    while j < n and lines[j][:1] == "\\":
+        k, t = body[-1]
+        body[-1] = (k, t.rstrip("\n"))
+        j += 1
+    if j < n and lines[j][:1] in ("+", "-") and not lines[j].startswith(("--- ", "+++ ")):
+        return None  # more +/- lines: a miscounted hunk, or a footer: let the careful path decide
+    return body, j
 
 
 def _raw_span(lines: list[str], start: int, count: int) -> int:

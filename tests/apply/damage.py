@@ -25,6 +25,13 @@ _KEYWORDS = {"return", "if", "else", "for", "while", "struct", "unsigned", "int"
              "void", "char", "sizeof", "goto", "break", "continue", "switch", "case", "default", "do"}
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines with their '\n' (not str.splitlines: kernel files hold form feeds)."""
+    parts = text.split("\n")
+    last = parts.pop()
+    return [p + "\n" for p in parts] + ([last] if last else [])
+
+
 def _statements(lines: list[str]) -> list[int]:
     """Indices of simple one-line statements (safe places to edit around)."""
     out = []
@@ -43,7 +50,7 @@ def _statements(lines: list[str]) -> list[int]:
 
 def edit_file(text: str, rng: random.Random) -> str | None:
     """The file after 1-3 edits at distinct places; None when the file has no room."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     stmts = _statements(lines)
     if len(stmts) < 12:
         return None
@@ -79,7 +86,7 @@ def edit_file(text: str, rng: random.Random) -> str | None:
 
 
 def clean_diff(path: str, old: str, new: str) -> str:
-    diff = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+    diff = difflib.unified_diff(split_lines(old), split_lines(new),
                                 f"a/{path}", f"b/{path}", n=3)
     return "".join(diff)
 
@@ -93,7 +100,7 @@ def damage(diff: str, path: str, rng: random.Random) -> str:
     out = [f"Subject: [PATCH] {path}: small fix", "", "Hi,", "",
            "here is a small fix I made while reading this code. Tested here.", ""]
     d, base = path.rsplit("/", 1) if "/" in path else ("", path)
-    for line in diff.splitlines():
+    for line in diff.split("\n")[:-1]:
         if line.startswith("--- "):
             out += [f"Index: {d}//{base}" if d else f"Index: {base}", "=" * 67,
                     f"--- {base} 2023/01/01 10:00:00 1.1", f"+++ linux/{path} 2023/01/02 11:00:00"]

@@ -23,14 +23,14 @@ import pytest
 
 from pgtool.apply import engine, writer
 
-from .damage import clean_diff
+from .damage import clean_diff, split_lines
 from .helpers import run_pgtool, tree_digest
 
 TRIALS = 50
 
 
 def _edit(text: str, rng: random.Random) -> str:
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     idx = [i for i, line in enumerate(lines) if line.startswith("\t") and line.rstrip().endswith(";")]
     for i in rng.sample(idx, min(2, len(idx))):
         lines[i] = lines[i].rstrip("\n") + " /* pgtool */\n"

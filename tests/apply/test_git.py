@@ -15,6 +15,7 @@ import subprocess
 import git
 import pytest
 
+from .damage import split_lines
 from .helpers import run_pgtool, tree_digest
 
 FILES = ["mm/page_idle.c", "lib/sort.c", "lib/bcd.c", "kernel/up.c"]
@@ -132,7 +133,7 @@ def test_binary_patch_refused(repo, tmp_path):
 def _two_hunks(repo, break_second: bool):
     path = repo / "lib/sort.c"
     text = path.read_text()
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     new = list(lines)
     new[20] = new[20].rstrip("\n") + " /* one */\n"
     new[200] = new[200].rstrip("\n") + " /* two */\n"
