@@ -25,6 +25,8 @@ _GEN = CGenerator()
 # Loop-head macros whose body runs exactly once with a guard held (the
 # front-end keeps them as `For(cond=FuncCall(ID(name)))`).
 SCOPED_GUARD_MACROS = frozenset({"scoped_guard", "scoped_cond_guard"})
+# Branch-prediction wrappers: a condition `unlikely(!p)` is the test `!p`.
+_EXPECT_HINTS = frozenset({"likely", "unlikely", "__builtin_expect", "likely_notrace", "unlikely_notrace"})
 
 
 def expr_text(node: c_ast.Node | None) -> str:
@@ -298,7 +300,11 @@ class _Builder:
 
     def cond(self, expr: c_ast.Node, cur: int, t: int, f: int, loop: bool = False) -> None:
         """Branch from `cur` to `t`/`f` on `expr`, splitting &&, || and !."""
-        if isinstance(expr, c_ast.UnaryOp) and expr.op == "!":
+        name = call_name(expr)
+        if name in _EXPECT_HINTS and expr.args is not None and expr.args.exprs:
+            # likely(x), unlikely(x), __builtin_expect(x, c): the test is x
+            self.cond(expr.args.exprs[0], cur, t, f, loop)
+        elif isinstance(expr, c_ast.UnaryOp) and expr.op == "!":
             self.cond(expr.expr, cur, f, t, loop)
         elif isinstance(expr, c_ast.BinaryOp) and expr.op == "&&":
             mid = self.new().id

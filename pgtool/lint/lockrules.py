@@ -14,7 +14,7 @@ from functools import lru_cache
 from pgtool.errors import UserError
 from pgtool.rules import load_rules, rules_dir
 
-ACTIONS = ("acquire", "release", "try", "restore")
+ACTIONS = ("acquire", "release", "try", "restore")   # summaries also use "vague"
 HELD_ON = ("nonzero", "zero", "nonnull")
 
 

@@ -240,6 +240,9 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
         elif kind == "try" and tmpl is not None:
             summary_ops.append(LockOp(fname, cls, "try", held_on=verdict[1], template=tmpl,
                                       origin=f"{file}:{function.start_line}"))
+        elif kind == "conditional" and tmpl is not None:
+            summary_ops.append(LockOp(fname, cls, "vague", template=tmpl,
+                                      origin=f"{file}:{function.start_line}"))
     summary_ops = _apply_annotations(function, rules, ops, summary_ops, params, locals_, lw.touched)
     summary = Summary(fname, file, function.static, tuple(summary_ops)) if summary_ops else None
     return FunctionResult(findings, summary, stats.visits)
@@ -301,6 +304,12 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
             return ("try", "zero")
         if hclean and held <= {"other"} and released <= {"null"} and hi > 0:
             return ("try", "nonnull")
+        return ("conditional", None)
+    if hi == 0 and lo == -1 and held | released == set(by_class) and not weak \
+            and len(held) == 1 and len(released) == 1:
+        # The caller's lock released on one kind of return only (wait_task_zombie:
+        # "returns with tasklist_lock released if nonzero"): a contract, since the
+        # return values tell the caller apart; a forgotten release mixes them.
         return ("conditional", None)
     if held | released == set(by_class) and len(depths) == 2:
         # Locked on success, unlocked on failure: a conditional lock function

@@ -144,9 +144,23 @@ class LockWalk:
         cur = locks.get(key, Held(0, False))
         if cur.vague:
             cur = Held(0, False)
-        if restore and cur.depth <= 0 and not cls.counting:
-            return st      # restore with nothing taken here: not an underflow
+        if restore and cur.depth <= 0 and (not cls.counting or variant == "irqsave"):
+            # restoring saved flags with nothing saved here changes nothing we
+            # track; an unconditional enable (sti) does release a counting class
+            return st
         line = node_line(node)
+        if restore and variant == "irqsave" and flags:
+            # local_irq_restore(f) returns to the state saved in f, whatever
+            # was disabled after the save (hard_irq_disable, cli)
+            popped = 0
+            for i in range(len(cur.tags) - 1, -1, -1):
+                if cur.tags[i][0] == "irqsave" and cur.tags[i][1] == flags:
+                    popped = len(cur.tags) - i
+                    break
+            if popped > 1:
+                locks[key] = Held(max(cur.depth - popped, MIN_DEPTH), cur.here, cur.tags[:-popped], line, "release")
+                self.touched.add(key)
+                return st.with_locks(locks)
         if not cls.counting:
             if cur.depth <= -1 or (cur.depth == 0 and cur.here and cur.last_action == "release"):
                 # taken and released here, or the caller's hold already given back
@@ -183,6 +197,14 @@ class LockWalk:
         if op.action in ("release", "restore"):
             return self.release(st, key, op.cls, node, op.variant, flags, op.name,
                                 restore=op.action == "restore")
+        if op.action == "vague":
+            # a callee whose effect on this lock depends on its return or its
+            # arguments: what the lock's state is after the call is unknown
+            locks = st.lock_map()
+            old = locks.get(key, Held(0, False))
+            locks[key] = Held(0, False, (), node_line(node), "", vague=True)
+            self.touched.add(key)
+            return st.with_locks(locks) if not old.vague else st
         return st
 
     # -- items ------------------------------------------------------------
