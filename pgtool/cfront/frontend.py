@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -16,7 +17,8 @@ from pgtool.cfront.cpp import CPP_MAIN, has_conditionals, negate_conditionals, r
 from pgtool.cfront.funcdef import parse_function
 from pgtool.cfront.hints import load_hints
 from pgtool.cfront.model import Annotation, FileDecls, Function, ParsedFile, ParseFailure
-from pgtool.cfront.normalize import normalize
+from pgtool.cfront.normalize import _split_args as split_args
+from pgtool.cfront.normalize import normalize, text_of
 from pgtool.cfront.tokens import blank_lines, tokenize
 from pgtool.errors import UserError
 
@@ -58,9 +60,58 @@ def parse_file(path, *, text: str | None = None, config: FrontendConfig | None =
         _read_pass(result, text, config, hints, typedefs, alt=True, variant="off")
         result.functions.sort(key=lambda f: f.start_line)
         result.spans.sort(key=lambda s: s[1])
+    _record_local_macro_calls(text, result.decls, result.spans)
     result.seconds = time.perf_counter() - started
     result.cpu_seconds = _cpu_now() - cpu_started
     return result
+
+
+_NEXT_CALL = re.compile(r"[ \t]*([A-Za-z_]\w*)\(")
+_LINE_START_CALL = re.compile(r"^[ \t]*([A-Za-z_]\w*)\(", re.M)
+
+
+def _record_local_macro_calls(text: str, decls: FileDecls, spans) -> None:
+    """File-scope calls of the file's own function-like macros (`PAGEFLAG(Locked, ...)`
+    in page-flags.h): cpp expanded them, so the chunks never saw the call."""
+    if not decls.macros:
+        return
+    seen = {(name, line) for name, _, line in decls.macro_invocations}
+    line, pos = 1, 0
+    for m in _LINE_START_CALL.finditer(text):
+        name = m.group(1)
+        if name not in decls.macros:
+            continue
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        close = _close_paren(text, m.end() - 1)
+        if close < 0 or (name, line) in seen or any(start < line <= end for _, start, end, _ in spans):
+            continue  # inside a function body: not a file-scope call
+        while True:
+            toks = tokenize(text[m.end() - 1 : close + 1])
+            args = [text_of(a) for a in split_args(toks, 0, len(toks) - 1)]
+            decls.macro_invocations.append((name, args, line))
+            # `PAGEFLAG(Dirty, dirty, PF_HEAD) TESTSCFLAG(Dirty, dirty, PF_HEAD)`
+            m = _NEXT_CALL.match(text, close + 1)
+            if not m or m.group(1) not in decls.macros:
+                break
+            name = m.group(1)
+            close = _close_paren(text, m.end() - 1)
+            if close < 0:
+                break
+    decls.macro_invocations.sort(key=lambda item: item[2])
+
+
+def _close_paren(text: str, i: int) -> int:
+    depth = 0
+    for k in range(i, min(len(text), i + 20000)):
+        c = text[k]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
 
 
 def _cpu_now() -> float:

@@ -302,3 +302,31 @@ def test_deep_nesting_does_not_hit_the_recursion_limit():
 def test_odd_inputs_never_raise(src):
     result = parse(src)
     assert result.functions == []
+
+
+def test_calls_of_the_files_own_accessor_macros_are_recorded_and_expanded():
+    result = parse("""\
+        #define TESTPAGEFLAG(uname, lname)					\\
+        static inline int Page##uname(struct page *page)			\\
+        	{ return test_bit(PG_##lname, &page->flags); }
+        #define SETPAGEFLAG(uname, lname)					\\
+        static inline void SetPage##uname(struct page *page)			\\
+        	{ set_bit(PG_##lname, &page->flags); }
+        #define PAGEFLAG(uname, lname) TESTPAGEFLAG(uname, lname) SETPAGEFLAG(uname, lname)
+
+        PAGEFLAG(Locked, locked)
+        PAGEFLAG(Dirty, dirty) TESTPAGEFLAG(Clean, clean)
+        	SETPAGEFLAG(Clean, clean)
+        """)
+    calls = [(n, a, line) for n, a, line in result.decls.macro_invocations]
+    assert calls == [
+        ("PAGEFLAG", ["Locked", "locked"], 9),
+        ("PAGEFLAG", ["Dirty", "dirty"], 10),
+        ("TESTPAGEFLAG", ["Clean", "clean"], 10),
+        ("SETPAGEFLAG", ["Clean", "clean"], 11),
+    ]
+    # cpp expanded them into real accessor functions, at the invocation's line.
+    fns = [(f.name, f.start_line) for f in result.functions]
+    assert fns == [("PageLocked", 9), ("SetPageLocked", 9), ("PageDirty", 10), ("SetPageDirty", 10),
+                   ("PageClean", 10), ("SetPageClean", 11)]
+    assert result.failures == []
