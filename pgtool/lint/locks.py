@@ -191,12 +191,14 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     # one report per function: the other places are listed under it.
     grouped: dict = defaultdict(list)
     for ev in sorted(lw.events.values(), key=lambda e: (e.line, e.col, e.check)):
-        grouped[(ev.key, ev.check)].append(ev)
+        # the first event on a lock explains the ones after it (a double lock
+        # makes the later unlocks look doubled): one finding per lock
+        grouped[(ev.key, "")].append(ev)
     for (key, check), evs in sorted(grouped.items(), key=lambda kv: (kv[1][0].line, kv[0][1])):
         ev = evs[0]
         details = ev.details
         if len(evs) > 1:
-            details = details + ("also at line(s) " + ", ".join(str(e.line) for e in evs[1:]),)
+            details = details + ("then: " + "; ".join(f"{e.check} at line {e.line}" for e in evs[1:]),)
         findings.append(Finding(ev.check, "warning", file, ev.line, ev.col, fname, ev.message,
                                 details, subject=display(ev.key), family=FAMILY))
     if stats.exhausted:
@@ -417,8 +419,11 @@ def _apply_annotations(function, rules, ops, learnt: list[LockOp], params, local
         if tmpl is None:
             continue
         action = "acquire" if ann.kind == "acquires" else "release"
+        learnt_op = next((o for o in out if o.cls.name == cls.name and o.action == action), None)
         out = [o for o in out if o.cls.name != cls.name]
         out.append(LockOp(function.name, cls, action, template=tmpl,
+                          variant=learnt_op.variant if learnt_op else "?",
+                          ret_value=learnt_op.ret_value if learnt_op else None,
                           origin=f"{function.file}:{ann.line} (annotation)"))
     return out
 

@@ -168,7 +168,7 @@ class LockWalk:
                 what = "released again" if check == "double-unlock" else "released but not held"
                 details = (f"last released at line {cur.last_line}",) if cur.last_action == "release" else ()
                 self._event(check, node, key, f"'{display(key)}' {what} by {_called(name)}", details)
-        if cur.tags and variant != "?" and not restore:
+        if cur.tags and variant != "?" and cur.tags[-1][0] != "?" and not restore:
             tvariant, tflags, tline = cur.tags[-1]
             if tvariant == "irqsave" and variant != "irqsave":
                 self._event("irqsave-mismatch", node, key,

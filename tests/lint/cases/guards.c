@@ -62,4 +62,4 @@ void guard_double_lock(struct res *r)
 	mutex_lock(&r->m);	/* expect: double-lock &r->m */
 	r->v = 5;
 	mutex_unlock(&r->m);
-}	/* expect: double-unlock &r->m */
+}	/* the guard's release here is a consequence, listed under the double lock */

@@ -45,7 +45,7 @@ void rwlock_writer_double(struct tbl *t)
 	write_lock(&t->rw);
 	write_lock(&t->rw);	/* expect: double-lock &t->rw */
 	write_unlock(&t->rw);
-	write_unlock(&t->rw);	/* expect: double-unlock &t->rw */
+	write_unlock(&t->rw);	/* a consequence: listed under the double lock */
 }
 
 int rwsem_error_path_ok(struct tbl *t)

@@ -47,7 +47,7 @@ void wrapper_double_lock(struct inode_info *info)
 	info->size = 0;
 	info_lock(info);	/* expect: double-lock &info->i_lock */
 	info_unlock(info);
-	info_unlock(info);	/* expect: double-unlock &info->i_lock */
+	info_unlock(info);	/* a consequence: listed under the double lock */
 }
 
 int try_wrapper_caller_ok(struct inode_info *info)
