@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 from pgtool.cfront.config import FrontendConfig, find_tree_config
 from pgtool.errors import InfraError
