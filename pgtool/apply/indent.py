@@ -279,6 +279,9 @@ def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup
         if not code:
             out.append(eol)
             continue
+        if line.startswith("\t"):
+            out.append(line)  # tab indentation survived the trip: the author's own
+            continue
         sq = squeeze(code)
         same = next((k for k, r in enumerate(removed_sq) if r == sq and k not in used), None)
         if same is not None:

@@ -122,6 +122,8 @@ def _from_plain(text: str, source: str, first_line: int, headers) -> PatchMessag
     if start is None:
         raise UserError("no patch found in the input (only prose or garbage)", path=source, line=first_line)
     end = len(lines)
+    while end > start and lines[end - 1] == "":
+        end -= 1  # the text's final newline is not one more (blank) line
     for i in range(start, len(lines)):
         if lines[i] == "-- ":  # the signature separator ends the diff (git format-patch, mutt)
             end = i

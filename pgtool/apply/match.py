@@ -126,7 +126,8 @@ def locate(text: FileText, pre: list[str], kinds: list[str], stated: int, expect
             pick = _pick(found, expected, level)
             if isinstance(pick, Ambiguous):
                 return pick
-            return Placement(pick, Level.EXACT if pick == stated else level, pick - stated)
+            exact_here = level == Level.OFFSET and pick == stated
+            return Placement(pick, Level.EXACT if exact_here else level, pick - stated)
     for f in range(1, fuzz + 1):
         for head, tail in ((f, f), (f, 0), (0, f)):
             if head + tail >= len(pre) or not _droppable(kinds, head, tail):

@@ -204,6 +204,7 @@ def _parse_hunk(lines: list[str], i: int, number: int, first_line: int, source: 
         body_lines, end = fast
         hunk = RawHunk(number, header_line, old_start, old_len, new_start, new_len, m.group(5) or "",
                        [Reading(body_lines)], False)
+        _separator_reading(hunk, lines, end)
         return hunk, end
     body: list[tuple[str, str, bool, int]] = []
     j = i + 1
@@ -227,6 +228,8 @@ def _parse_hunk(lines: list[str], i: int, number: int, first_line: int, source: 
             hunk.readings[0].notes.append(Repair(header_line, number, _recount_note(old_len, new_len, o, nw)))
             hunk.damaged = True
         end = i + 1 + _raw_span(lines, i + 1, used + extra)
+        if not extra:
+            _separator_reading(hunk, lines, end)
         return hunk, end
     hunk.damaged = True
     hunk.readings = _damaged_readings(body, hunk)
@@ -234,6 +237,21 @@ def _parse_hunk(lines: list[str], i: int, number: int, first_line: int, source: 
         raise UserError(f"malformed hunk #{number}: no reading of its body fits", path=source, line=header_line)
     longest = max(sum(1 for k, _ in r.lines) for r in hunk.readings)
     return hunk, i + 1 + _raw_span(lines, i + 1, longest)
+
+
+def _separator_reading(hunk: RawHunk, lines: list[str], end: int) -> None:
+    """Empty lines closing a hunk may be blank context or the gap before the next
+    file: offer the reading without them too (the file decides)."""
+    body = hunk.readings[0].lines
+    k = 0
+    while k < len(body) and end - 1 - k >= 0 and lines[end - 1 - k] == "" and body[-1 - k] == (" ", "\n"):
+        k += 1
+    if k and k < len(body):
+        cut = body[:-k]
+        o, n = _counts(cut)
+        note = Repair(hunk.lineno, hunk.number, f"{k} trailing empty line{'s' if k > 1 else ''} read as a "
+                      f"separator; {_recount_note(hunk.old_len, hunk.new_len, o, n)}")
+        hunk.readings.append(Reading(cut, [note], count_ok=False))
 
 
 def _fast_clean(lines: list[str], j: int, old_len: int, new_len: int):
