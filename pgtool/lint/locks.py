@@ -255,6 +255,7 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
     rows = []     # (site, ret class, depth or None for a returned try result)
     try_held = set()
     facts_at: list[tuple[int, frozenset]] = []
+    retaken_on_held = False
     for r in exits:
         tr = dict(r.try_ret)
         if key in tr:
@@ -265,6 +266,8 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
         if found is not None and found[1] is None:
             continue      # vague on this path: its name was reassigned
         rows.append((r.site, r.ret, found[1] if found is not None else 0))
+        if found is not None and found[3]:
+            retaken_on_held = True
         facts_at.append((rows[-1][2], r.param_facts))
     depths = {d for _, _, d in rows if d is not None}
     if try_held:
@@ -291,9 +294,11 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
     pure_held = {s.line for s, ds in per_site.items() if ds == {hi}}
     pure_released = {s.line for s, ds in per_site.items() if hi not in ds}
     # When every return that holds it is also reached without it, the state
-    # often depends on data the walk does not follow (a callee that drops the
-    # lock, an out-parameter like *locked): no return line is wrong on all
-    # paths, so the finding is only a note.
+    # mostly depends on data the walk does not follow (kcmp_lock's `if (l1 !=
+    # l2)`, an out-parameter like *locked, a callee that drops the lock): no
+    # return line is wrong on all paths, so the finding is only a note. (Tried:
+    # promoting those without a retake on the way quadrupled the warnings on
+    # mm/ and kernel/, nearly all of them such data-dependent locking.)
     weak = not pure_held or not pure_released
     if hi > 0 and not may_lock_on_success:
         # Taking a lock and keeping it only on success is a locking function's
@@ -358,7 +363,7 @@ def _exit_variant(key, exits, delta: int) -> str:
     tag on to its callers; one that releases with _irqrestore does too."""
     variants = set()
     for r in exits:
-        for k, _depth, variant in r.locks:
+        for k, _depth, variant, _retaken in r.locks:
             if k == key:
                 variants.add(variant)
     if delta > 0:

@@ -32,6 +32,7 @@ class Held:
     last_line: int = 0             # line of the last operation on it
     last_action: str = ""          # "acquire" | "release"
     vague: bool = False            # the name was reassigned: state unknown
+    retaken: bool = False          # acquired again after a release or while held, on this path
 
 
 @dataclass(frozen=True)

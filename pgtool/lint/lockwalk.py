@@ -130,11 +130,13 @@ class LockWalk:
         if not cls.counting and cur.depth >= 1:
             # a second acquire of a held binary lock deadlocks: do not count it,
             # so the matching releases show up as a double unlock
-            locks[key] = Held(cur.depth, True, cur.tags, line, "acquire")
+            locks[key] = Held(cur.depth, True, cur.tags, line, "acquire", retaken=True)
             self.touched.add(key)
             return st.with_locks(locks)
         tags = cur.tags + ((variant, flags, line),)
-        locks[key] = Held(min(cur.depth + 1, MAX_DEPTH), True, tags[-MAX_DEPTH:], line, "acquire")
+        retaken = cur.retaken or cur.last_action == "release" or cur.depth >= 1
+        locks[key] = Held(min(cur.depth + 1, MAX_DEPTH), True, tags[-MAX_DEPTH:], line, "acquire",
+                          retaken=retaken)
         self.touched.add(key)
         return st.with_locks(locks)
 
@@ -182,7 +184,8 @@ class LockWalk:
                 self._event("irqsave-mismatch", node, key,
                             f"'{display(key)}' restored with flags '{flags}' but saved in '{tflags}' "
                             f"at line {tline}")
-        locks[key] = Held(max(cur.depth - 1, MIN_DEPTH), cur.here, cur.tags[:-1], line, "release")
+        locks[key] = Held(max(cur.depth - 1, MIN_DEPTH), cur.here, cur.tags[:-1], line, "release",
+                          retaken=cur.retaken)
         self.touched.add(key)
         return st.with_locks(locks)
 
@@ -507,7 +510,7 @@ class LockWalk:
 
     # -- returns ----------------------------------------------------------
     def at_return(self, st: State, site: ReturnSite) -> None:
-        locks = tuple(sorted((k, None if h.vague else h.depth, h.tags[-1][0] if h.tags else "")
+        locks = tuple(sorted((k, None if h.vague else h.depth, h.tags[-1][0] if h.tags else "", h.retaken)
                              for k, h in st.locks))
         ret = return_class(site.expr, dict(st.vals))
         try_ret: tuple = ()
