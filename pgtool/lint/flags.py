@@ -223,14 +223,15 @@ def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]],
         setters = sorted({s for h in hits for s in h.setters}, key=lambda s: (s.file, s.line))
         reason = reasons.get(family, {}).get(flag)
         why = f" ({reason})" if reason else ""
+        call = f"{release.call}()" + (f" (after {release.after}())" if release.after else "")
         if setters:
             first = setters[0]
-            msg = (f"{flag}{why} can still be set when {release.call}() releases the object: "
+            msg = (f"{flag}{why} can still be set when {call} releases the object: "
                    f"set in {first.function} ({first.file}:{first.line})")
         else:
             known = set_sites.get((family, flag), [])
             where = f"; it is set in {known[0][2]} ({known[0][0]}:{known[0][1]})" if known else ""
-            msg = f"{flag}{why} is not cleared on some path into {release.call}(){where}"
+            msg = f"{flag}{why} is not cleared on some path into {call}{where}"
         details = [f"set: {s.function} ({s.file}:{s.line})" for s in setters]
         if not setters:
             details += [f"set: {fn} ({f}:{ln})" for f, ln, fn in set_sites.get((family, flag), [])[:5]]

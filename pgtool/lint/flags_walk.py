@@ -41,6 +41,8 @@ class Site:
     file: str
     line: int
     call: str = ""
+    after: str = ""     # the call just before it in the function: tells apart two
+                        # release calls of one name without a line number
 
 
 @dataclass
@@ -183,6 +185,21 @@ class _FunctionWalk:
         self.returns: list[frozenset] = []
         self.complete = True
         self.tracked = self._tracked_vars()
+        self._order = None
+
+    def _previous_call(self, node: c_ast.FuncCall) -> str:
+        """Name of the call that precedes `node` in source order (not inside it)."""
+        if self._order is None:
+            calls = [c for c in _calls(self.fn.ast.body) if c.coord is not None]
+            self._order = sorted(calls, key=lambda c: (c.coord.line, c.coord.column or 0))
+        inner = {id(c) for c in _calls(node)}
+        prev = ""
+        for c in self._order:
+            if c is node:
+                return prev
+            if id(c) not in inner and call_name(c):
+                prev = call_name(c)
+        return prev
 
     def _tracked_vars(self) -> set[str]:
         """Locals in the group of an object the function flags or releases."""
@@ -290,7 +307,7 @@ class _FunctionWalk:
         for fam in self.a.families:
             rel = fam.releases.get(name)
             if rel is not None and len(args) > rel.arg:
-                site = Site(self.fn.name, self.fn.file, line, name)
+                site = Site(self.fn.name, self.fn.file, line, name, self._previous_call(node))
                 group = self.objects.group(_root(args[rel.arg]))
                 audited = self.a.audit[fam.name] if rel.definite else self.a.strict[fam.name]
                 flags = {f: {(site, ())} for f in audited}
