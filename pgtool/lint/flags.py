@@ -231,7 +231,8 @@ def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]],
         else:
             known = set_sites.get((family, flag), [])
             where = f"; it is set in {known[0][2]} ({known[0][0]}:{known[0][1]})" if known else ""
-            msg = f"{flag}{why} is not cleared on some path into {call}{where}"
+            some = any((h.flag, h.release, h.at) in analysis.cleared_on_arrival for h in hits)
+            msg = f"{flag}{why} is not cleared on {'some' if some else 'any'} path into {call}{where}"
         details = [f"set: {s.function} ({s.file}:{s.line})" for s in setters]
         if not setters:
             details += [f"set: {fn} ({f}:{ln})" for f, ln, fn in set_sites.get((family, flag), [])[:5]]

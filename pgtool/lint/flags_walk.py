@@ -90,6 +90,10 @@ class FlagAnalysis:
             self.by_name.setdefault(fn.name, []).append(fn)
         self.summaries: dict[tuple, Summary] = {}
         self.hits: set[Hit] = set()
+        # (flag, release, call) reached with the flag cleared on some path: a
+        # release reached uncleared on *every* path is told apart from one
+        # reached uncleared on *some* path
+        self.cleared_on_arrival: set[tuple] = set()
         self.exhausted: list = []
         self.callers: dict[str, int] = {}      # function name -> call sites seen in analysed code
         self.ops: list[tuple[FlagOp, str, str]] = []   # every flag op seen: (op, function, file)
@@ -333,6 +337,8 @@ class _FunctionWalk:
         for flag, paths in flags.items():
             token = _get(state, (flag, group))
             if token == "C":
+                for site, _via in paths:
+                    self.a.cleared_on_arrival.add((flag, site, at))
                 continue
             if token is not None:           # set on this path
                 setter = Site(token[3], token[1], token[2])
