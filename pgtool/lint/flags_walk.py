@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pycparser import c_ast
 
 from pgtool.lint.cfg import CFG, Edge, ReturnSite, ScopeExit
-from pgtool.lint.flags_calls import FlagOp, ObjectMap, call_args, call_name, classify_call, mask_assignment
+from pgtool.lint.flags_calls import (FlagOp, ObjectMap, call_args, call_name, classify_call, mask_assignment,
+                                    object_root)
 from pgtool.lint.flags_family import Bitops, Family
 from pgtool.lint.paths import walk
 
@@ -213,7 +214,7 @@ class _FunctionWalk:
             args = call_args(node)
             roots = [op.obj for op in classify_call(node, self.a.families, self.a.bitops)]
             if name and (name in self.a.by_name or any(name in f.releases for f in self.a.families)):
-                roots += [_root(a) for a in args]
+                roots += [object_root(a) for a in args]
             groups |= {self.objects.group(r) for r in roots if r}
         return {v for v in self.objects.locals if self.objects.group(v) in groups}
 
@@ -312,7 +313,7 @@ class _FunctionWalk:
             rel = fam.releases.get(name)
             if rel is not None and len(args) > rel.arg:
                 site = Site(self.fn.name, self.fn.file, line, name, self._previous_call(node))
-                group = self.objects.group(_root(args[rel.arg]))
+                group = self.objects.group(object_root(args[rel.arg]))
                 audited = self.a.audit[fam.name] if rel.definite else self.a.strict[fam.name]
                 flags = {f: {(site, ())} for f in audited}
                 self._release(state, group, fam.name, flags, site)
@@ -320,7 +321,7 @@ class _FunctionWalk:
         if summary is None:
             return state
         for i, arg in enumerate(args):
-            group = self.objects.group(_root(arg))
+            group = self.objects.group(object_root(arg))
             if group is None:
                 continue
             if i in summary.releases:
@@ -381,11 +382,6 @@ def _get(state: frozenset, key):
 
 def _put(state: frozenset, key, value) -> frozenset:
     return frozenset({(k, v) for k, v in state if k != key} | {(key, value)})
-
-
-def _root(expr):
-    from pgtool.lint.flags_calls import object_root
-    return object_root(expr)
 
 
 def _post_order(node):
