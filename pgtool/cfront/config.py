@@ -23,6 +23,10 @@ class FrontendConfig:
     defines: tuple[tuple[str, str], ...] = (("__KERNEL__", "1"), ("__SMP__", "1"))
     undefines: tuple[str, ...] = ()
     both_branches: bool = True  # also read the #else side of every #if (see parse_file)
+    # The further readings, in order: "forced" (each #if group on a branch the
+    # first reading skipped), "forced2" (on the second such branch where there
+    # is one), "negated", "all" (tested symbols defined), "off".
+    alt_readings: tuple[str, ...] = ("forced",)
     rules: str | None = None  # rules directory holding macros.toml (None: default)
     max_retries: int = 24  # parse retries per function after learning a typedef
     extra: dict = field(default_factory=dict, compare=False, hash=False)

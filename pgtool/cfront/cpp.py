@@ -195,3 +195,64 @@ def scan_defines(text: str) -> tuple[dict[str, tuple[str, int]], dict[str, tuple
             names = [p.strip() for p in params[1:-1].split(",") if p.strip()]
             macros.setdefault(name, (names, body, line))
     return defines, macros
+
+
+_DIRECTIVE_RE = re.compile(r"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b")
+
+
+def force_untaken_branches(text: str, emitted: set[int], nth: int = 0) -> str:
+    """The file with every #if group forced onto a branch the first reading skipped.
+
+    `emitted` holds the original lines the first reading's cpp output came
+    from; a branch with one of them was taken. Each group then takes its first
+    untaken branch that holds code (a group without #else is forced true, so
+    what is nested inside stays reachable); `#if 0` is left alone. One more
+    reading of this text finds the definitions of `#else` branches, nested
+    ones included, which a plain negation of every condition would miss.
+    With `nth` = 1, groups take their second untaken branch where they have
+    one (the #else of a group nested in a branch the first reading skipped).
+    """
+    lines = text.split("\n")
+    groups: list[list[tuple[int, str, int]]] = []  # branches: (line index, kind, end index)
+    stack: list[list[tuple[int, str, int]]] = []
+    k = 0
+    spans: dict[int, int] = {}  # directive line index -> last index of its continuation
+    while k < len(lines):
+        start = k
+        while lines[k].endswith("\\") and k + 1 < len(lines):
+            k += 1
+        m = _DIRECTIVE_RE.match(lines[start])
+        if m:
+            spans[start] = k
+            kind = m.group(1)
+            if kind in ("if", "ifdef", "ifndef"):
+                group = [(start, kind, -1)]
+                stack.append(group)
+                groups.append(group)
+            elif stack and kind in ("elif", "else"):
+                stack[-1].append((start, kind, -1))
+            elif stack and kind == "endif":
+                group = stack.pop()
+                group.append((start, "endif", -1))
+        k += 1
+    for group in groups:
+        if group[-1][1] != "endif":
+            continue  # unbalanced: leave it to cpp
+        first = lines[group[0][0]]
+        if group[0][1] == "if" and re.fullmatch(r"[ \t]*#[ \t]*if[ \t]+[01][ \t]*(/\*.*\*/[ \t]*)?", first):
+            continue
+        branches = group[:-1]
+        ranges = [(branches[b][0] + 1, group[b + 1][0]) for b in range(len(branches))]
+        taken = [b for b, (lo, hi) in enumerate(ranges) if any((n + 1) in emitted for n in range(lo, hi))]
+        chosen = 0
+        if len(branches) > 1:
+            code = [b for b, (lo, hi) in enumerate(ranges) if b not in taken and any(lines[n].strip() for n in range(lo, hi))]
+            chosen = code[min(nth, len(code) - 1)] if code else (taken[0] if taken else 0)
+        for b, (index, kind, _) in enumerate(branches):
+            if kind == "else":
+                continue
+            word = "if" if b == 0 else "elif"
+            lines[index] = f"#{word} {1 if b == chosen else 0}"
+            for extra in range(index + 1, spans.get(index, index) + 1):
+                lines[extra] = ""
+    return "\n".join(lines)

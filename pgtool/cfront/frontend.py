@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pgtool.cfront.chunks import record_decl, split_chunks
 from pgtool.cfront.config import FrontendConfig
-from pgtool.cfront.cpp import CPP_MAIN, has_conditionals, negate_conditionals, run_cpp, scan_defines
+from pgtool.cfront.cpp import CPP_MAIN, force_untaken_branches, has_conditionals, negate_conditionals, run_cpp, scan_defines
 from pgtool.cfront.funcdef import parse_function
 from pgtool.cfront.hints import load_hints
 from pgtool.cfront.model import Annotation, FileDecls, Function, ParsedFile, ParseFailure
@@ -52,12 +52,16 @@ def parse_file(path, *, text: str | None = None, config: FrontendConfig | None =
     nlines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     result = ParsedFile(path=path, functions=[], failures=[], decls=decls, lines=nlines)
     typedefs: set[str] = set()
-    _read_pass(result, text, config, hints, typedefs, alt=False)
+    emitted = _read_pass(result, text, config, hints, typedefs, alt=False)
     if config.both_branches and has_conditionals(text):
-        # The other readings: #if negated; every tested symbol defined; no CONFIG_.
-        _read_pass(result, negate_conditionals(text), config, hints, typedefs, alt=True)
-        _read_pass(result, text, config, hints, typedefs, alt=True, variant="all")
-        _read_pass(result, text, config, hints, typedefs, alt=True, variant="off")
+        for reading in config.alt_readings:
+            if reading in ("forced", "forced2"):  # each #if group on a branch the first reading skipped
+                forced = force_untaken_branches(text, emitted, nth=1 if reading == "forced2" else 0)
+                _read_pass(result, forced, config, hints, typedefs, alt=True)
+            elif reading == "negated":  # every condition negated
+                _read_pass(result, negate_conditionals(text), config, hints, typedefs, alt=True)
+            else:  # "all": every tested symbol defined; "off": no CONFIG_ symbol
+                _read_pass(result, text, config, hints, typedefs, alt=True, variant=reading)
         result.functions.sort(key=lambda f: f.start_line)
         result.spans.sort(key=lambda s: s[1])
     _record_local_macro_calls(text, result.decls, result.spans)
@@ -120,7 +124,10 @@ def _cpu_now() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def _read_pass(result: ParsedFile, text: str, config: FrontendConfig, hints, typedefs: set[str], alt: bool, variant: str = "on") -> None:
+def _read_pass(
+    result: ParsedFile, text: str, config: FrontendConfig, hints, typedefs: set[str], alt: bool, variant: str = "on"
+) -> set[int]:
+    """One reading of the file through cpp; adds what it finds; returns the lines cpp emitted."""
     path = result.path
     cpp_out, cpp_errors = run_cpp(path, text, config, variant)
     if not alt:
@@ -129,6 +136,7 @@ def _read_pass(result: ParsedFile, text: str, config: FrontendConfig, hints, typ
     if alt:
         cpp_out = blank_lines(cpp_out, taken)
     toks = tokenize(cpp_out, main_file=CPP_MAIN)
+    emitted = {t.ln for t in toks}
     toks, recorded = normalize(toks, hints)
     for chunk in split_chunks(toks, hints):
         if chunk.kind == "func":
@@ -158,6 +166,7 @@ def _read_pass(result: ParsedFile, text: str, config: FrontendConfig, hints, typ
     if not alt and not cpp_out and cpp_errors:
         line = int(cpp_errors[0].split(":")[0])
         result.failures.append(ParseFailure(path, line, None, "cpp: " + cpp_errors[0].split(": ", 1)[1]))
+    return emitted
 
 
 # ---------------------------------------------------------------------------

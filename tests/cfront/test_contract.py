@@ -330,3 +330,31 @@ def test_calls_of_the_files_own_accessor_macros_are_recorded_and_expanded():
     assert fns == [("PageLocked", 9), ("SetPageLocked", 9), ("PageDirty", 10), ("SetPageDirty", 10),
                    ("PageClean", 10), ("SetPageClean", 11)]
     assert result.failures == []
+
+
+def test_else_branches_nested_in_a_taken_branch_are_read():
+    # mm/compaction.c's shape: the #else of CONFIG_COMPACTION sits inside
+    # `#if defined CONFIG_COMPACTION || defined CONFIG_CMA`, which stays taken.
+    result = parse("""\
+        #if defined CONFIG_COMPACTION || defined CONFIG_CMA
+        #ifdef CONFIG_COMPACTION
+        static bool isolation_suitable(void)
+        {
+        	return true;
+        }
+        #else
+        static inline bool isolation_suitable(void)
+        {
+        	return false;
+        }
+        #endif
+        #endif
+        #if 0
+        static int dead(void)
+        {
+        	return 0;
+        }
+        #endif
+        """)
+    found = [(f.name, f.start_line, f.alt_branch) for f in result.functions]
+    assert found == [("isolation_suitable", 3, False), ("isolation_suitable", 8, True)]
