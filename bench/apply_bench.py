@@ -79,8 +79,8 @@ def copy_files(src: Path, dst: Path, rels: list[str]) -> None:
 TIME = Path("/usr/bin/time")
 
 
-def measure(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in KiB, exit status) of one child process.
+def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int, int]:
+    """(wall seconds, CPU seconds, peak RSS in KiB, exit status) of one child process.
 
     Peak RSS comes from /usr/bin/time when installed: a child forked straight
     from this (large) Python process would report the parent's pages as its
@@ -93,13 +93,14 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
     wall = time.perf_counter() - t0
     err = proc.stderr.read().decode(errors="replace")
     rss = usage.ru_maxrss
+    cpu = usage.ru_utime + usage.ru_stime  # includes /usr/bin/time's own (tiny) share
     for line in err.splitlines():
         if line.startswith("pgtool-bench-rss "):
             rss = int(line.split()[1])
     code = os.waitstatus_to_exitcode(status)
     if code:
         sys.stderr.write(err[:2000])
-    return wall, rss, code
+    return wall, cpu, rss, code
 
 
 def main() -> int:
@@ -122,31 +123,34 @@ def main() -> int:
             "git apply": lambda t: ["git", "apply", "--unsafe-paths", str(patch)],
             "GNU patch": lambda t: ["patch", "-p1", "-s", "--no-backup-if-mismatch", "-i", str(patch)],
         }
-        best = {name: (float("inf"), 0) for name in tools}
+        best = {name: (float("inf"), float("inf"), 0) for name in tools}
         outputs: dict[str, str] = {}
         # round-robin over the tools, so that load from other jobs hits each alike
         for run in range(args.runs):
             for name, cmd in tools.items():
                 tree = work / f"{name.split()[0]}-{run}"
                 copy_files(args.tree, tree, rels)
-                wall, rss, code = measure(cmd(tree), tree)
+                wall, cpu, rss, code = measure(cmd(tree), tree)
                 if code:
                     print(f"{name}: exit {code}")
                     return 1
-                best[name] = (min(best[name][0], wall), max(best[name][1], rss))
+                best[name] = (min(best[name][0], wall), min(best[name][1], cpu), max(best[name][2], rss))
                 if run == 0:
                     outputs[name] = subprocess.run(["sh", "-c", "find . -type f | sort | xargs sha256sum"],
                                                    cwd=tree, capture_output=True, text=True).stdout
                 shutil.rmtree(tree)
         results = best
-        for name, (wall, peak) in results.items():
-            print(f"{name:14s} wall {wall:7.3f} s (best of {args.runs})   peak RSS {peak / 1024:7.1f} MiB")
+        load = os.getloadavg()[0]
+        for name, (wall, cpu, peak) in results.items():
+            print(f"{name:14s} wall {wall:7.3f} s   CPU {cpu:7.3f} s   peak RSS {peak / 1024:7.1f} MiB"
+                  f"   (best of {args.runs})")
+        print(f"load average during the run: {load:.1f} on {os.cpu_count()} CPUs (wall times suffer first)")
         same = len(set(outputs.values())) == 1
         print(f"identical results from all three tools: {same}")
         pg = results["pgtool apply"]
         for other in ("GNU patch", "git apply"):
             o = results[other]
-            print(f"pgtool / {other}: time x{pg[0] / o[0]:.2f}, memory x{pg[1] / o[1]:.2f}")
+            print(f"pgtool / {other}: wall x{pg[0] / o[0]:.2f}, CPU x{pg[1] / o[1]:.2f}, memory x{pg[2] / o[2]:.2f}")
         goal = pg[0] <= 2 * results["GNU patch"][0]
         print(f"goal (pgtool within 2x of GNU patch wall time): {'met' if goal else 'NOT met'}")
         return 0 if same else 1

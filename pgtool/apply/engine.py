@@ -186,10 +186,13 @@ def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, o
     return None, "failed"
 
 
+_EXACT_LEVELS = frozenset((Level.EXACT, Level.OFFSET))
+
+
 def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], damaged: bool,
                 text_index: FileText | None = None):
     """The hunk rebuilt from the file: its real context, re-indented additions."""
-    if pl.level <= Level.OFFSET and not damaged and not pl.trim_head and not pl.trim_tail:
+    if not damaged and pl.level in _EXACT_LEVELS and not pl.trim_head and not pl.trim_tail:
         # an exact match: the hunk's own lines are the file's
         start = pl.pos + 1 if reading.pre else pl.pos
         return model.CleanHunk(start, reading.lines, hunk.section, (reading.pre, reading.post))

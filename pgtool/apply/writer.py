@@ -56,13 +56,16 @@ def recover(tree: Path) -> str | None:
         raise InfraError(f"unreadable apply journal ({exc}); inspect and remove it", path=str(path)) from None
     ops = journal.get("ops", [])
     if journal.get("state") == "commit":
+        root = str(tree)
         for op in ops:
-            target, tmp = tree / op["path"], tree / op["tmp"] if op.get("tmp") else None
-            if op.get("delete"):
-                if os.path.lexists(target):
-                    target.unlink()
-            elif tmp is not None and os.path.lexists(tmp):
-                os.replace(tmp, target)
+            target = os.path.join(root, op["path"])
+            try:
+                if op.get("delete"):
+                    os.unlink(target)
+                elif op.get("tmp"):
+                    os.replace(os.path.join(root, op["tmp"]), target)
+            except FileNotFoundError:
+                pass  # done before the interruption
         for d in sorted(journal.get("rmdirs", []), key=len, reverse=True):
             try:
                 (tree / d).rmdir()
@@ -91,16 +94,17 @@ def commit(tree: Path, writes: list[FileWrite]) -> None:
     recover(tree)
     token = secrets.token_hex(4)
     ops, mkdirs = [], []
+    known_dirs: set[str] = set()
     for w in writes:
-        target = Path(w.path)
         op = {"path": w.path, "delete": w.content is None}
         if w.content is not None:
-            op["tmp"] = str(target.parent / f".{target.name}.pgtool-{token}")
-            parent = target.parent
+            parent, _, name = w.path.rpartition("/")
+            op["tmp"] = f"{parent}/.{name}.pgtool-{token}" if parent else f".{name}.pgtool-{token}"
             missing = []
-            while str(parent) not in ("", ".") and not (tree / parent).exists():
-                missing.append(str(parent))
-                parent = parent.parent
+            while parent and parent not in known_dirs and not os.path.isdir(os.path.join(tree, parent)):
+                missing.append(parent)
+                parent = parent.rpartition("/")[0]
+            known_dirs.add(parent)
             mkdirs.extend(m for m in missing if m not in mkdirs)
         ops.append(op)
     rmdirs = _emptied_dirs(tree, writes)
@@ -109,20 +113,28 @@ def commit(tree: Path, writes: list[FileWrite]) -> None:
     try:
         for d in sorted(mkdirs, key=len):
             (tree / d).mkdir(exist_ok=True)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        root = str(tree)
         for w, op in zip(writes, ops):
             if w.content is None:
                 continue
-            tmp = tree / op["tmp"]
-            with open(tmp, "wb") as handle:
-                handle.write(w.content)
             mode = w.mode
             if mode is None:
                 try:
-                    mode = stat.S_IMODE(os.stat(tree / w.path).st_mode)
+                    mode = stat.S_IMODE(os.stat(os.path.join(root, w.path)).st_mode)
                 except FileNotFoundError:
                     mode = None
-            if mode is not None:
-                os.chmod(tmp, mode)
+            tmp = os.path.join(root, op["tmp"])
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+            try:
+                view = memoryview(w.content)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+            if mode is not None and mode & ~umask != mode:
+                os.chmod(tmp, mode)  # bits the umask took away
     except OSError as exc:
         recover(tree)  # journal still says "prepare": this rolls back
         raise InfraError(f"could not write ({exc.strerror})", path=str(exc.filename or tree)) from None
