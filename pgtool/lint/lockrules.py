@@ -14,7 +14,7 @@ from functools import lru_cache
 from pgtool.errors import UserError
 from pgtool.rules import load_rules, rules_dir
 
-ACTIONS = ("acquire", "release", "try", "restore")   # summaries also use "vague"
+ACTIONS = ("acquire", "release", "try", "restore", "vague")
 HELD_ON = ("nonzero", "zero", "nonnull")
 
 
@@ -43,6 +43,7 @@ class LockOp:
     lock_deref: bool = False       # the lock argument points to the lock pointer (`&ptl` out-parameter)
     template: str | None = None    # summaries: lock text with $N for the call's arguments
     ret_value: int | None = None   # summaries: the constant the wrapper always returns
+    all_keys: bool = False         # "vague" on every lock of the class (a callee that may drop them)
     origin: str = "rules"          # "rules", or "file:line" of the wrapper it was learnt from
 
 
@@ -101,7 +102,8 @@ def load_lock_rules(explicit_dir: str | None = None) -> LockRules:
         for n in names:
             ops[n] = LockOp(n, classes[cname], action, held_on, spec.get("variant", ""),
                             spec.get("flags_arg"), spec.get("lock_arg"),
-                            bool(spec.get("lock_ret", False)), bool(spec.get("lock_deref", False)))
+                            bool(spec.get("lock_ret", False)), bool(spec.get("lock_deref", False)),
+                            all_keys=bool(spec.get("all", False)))
     guards = {}
     for gname, cname in data.get("guard", {}).items():
         if cname not in classes:

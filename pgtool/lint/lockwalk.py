@@ -119,7 +119,12 @@ class LockWalk:
     def acquire(self, st: State, key: tuple, cls: LockClass, node, variant: str = "", flags: str = "",
                 name: str = "") -> State:
         locks = st.lock_map()
-        cur = locks.get(key, Held(0, False))
+        cur = locks.get(key) or locks.get((key[0], "*")) or Held(0, False)
+        if cur.vague and cur.last_action == "unknown":
+            if key not in locks:
+                locks[key] = cur
+                return st.with_locks(locks)
+            return st       # a callee left it in an unknown state: stays unknown
         if cur.vague:
             cur = Held(0, False)
         line = node_line(node)
@@ -143,7 +148,12 @@ class LockWalk:
     def release(self, st: State, key: tuple, cls: LockClass, node, variant: str = "", flags: str = "",
                 name: str = "", restore: bool = False) -> State:
         locks = st.lock_map()
-        cur = locks.get(key, Held(0, False))
+        cur = locks.get(key) or locks.get((key[0], "*")) or Held(0, False)
+        if cur.vague and cur.last_action == "unknown":
+            if key not in locks:
+                locks[key] = cur
+                return st.with_locks(locks)
+            return st
         if cur.vague:
             cur = Held(0, False)
         if restore and cur.depth <= 0 and (not cls.counting or variant == "irqsave"):
@@ -191,6 +201,18 @@ class LockWalk:
 
     def apply_op(self, st: State, op: LockOp, args, node, held: bool | None = None,
                  target: c_ast.Node | None = None) -> State:
+        if op.action == "vague" and op.all_keys:
+            locks = st.lock_map()
+            changed = False
+            for k, h in locks.items():
+                if k[0] == op.cls.name and not (h.vague and h.last_action == "unknown"):
+                    locks[k] = Held(0, False, (), node_line(node), "unknown", vague=True)
+                    changed = True
+            if (op.cls.name, "*") not in locks:
+                # also the locks of this class not named yet (the caller's)
+                locks[(op.cls.name, "*")] = Held(0, False, (), node_line(node), "unknown", vague=True)
+                changed = True
+            return st.with_locks(locks) if changed else st
         key = self.key_for(op, args, target)
         if key is None:
             return st
@@ -205,9 +227,9 @@ class LockWalk:
             # arguments: what the lock's state is after the call is unknown
             locks = st.lock_map()
             old = locks.get(key, Held(0, False))
-            locks[key] = Held(0, False, (), node_line(node), "", vague=True)
+            locks[key] = Held(0, False, (), node_line(node), "unknown", vague=True)
             self.touched.add(key)
-            return st.with_locks(locks) if not old.vague else st
+            return st.with_locks(locks)
         return st
 
     # -- items ------------------------------------------------------------
