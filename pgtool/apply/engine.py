@@ -255,17 +255,35 @@ def _op(f: repair.RawFile, old: str | None, new: str | None) -> str:
     return "modify"
 
 
-def _prepare(msg: mail.PatchMessage, tree: Path, opts: Options, overlay: _Overlay, dirty: set[str] | None):
-    """Parse, resolve and place one message; returns (PatchResult, clean files)."""
+def _normalize(msg: mail.PatchMessage, opts: Options) -> list[list[repair.RawFile]]:
+    """Parse one message, refuse escaping names, and split it where a file repeats.
+
+    Concatenated patches may patch one file twice; the second section's line
+    numbers count from the first one's result, so it is placed after it.
+    """
     raw_files = repair.parse(msg.diff_text, msg.source, msg.first_line)
-    for f in raw_files:
+    for f in raw_files:  # every name is checked before any file is even looked at
         for name in (f.names.old, f.names.new, f.names.index):
             if name:
                 paths.check_name(name, msg.source, f.names.lineno)
+    chunks: list[list[repair.RawFile]] = [[]]
+    seen: set[str] = set()
     for f in raw_files:
         f.names = repair.squash_names(f.names)
         if opts.reverse:
             _reverse(f)
+        key = paths.strip(f.names.new if f.names.new not in (None, paths.DEV_NULL) else f.names.old or "", 1) or ""
+        if key in seen:
+            chunks.append([])
+            seen = set()
+        seen.add(key)
+        chunks[-1].append(f)
+    return chunks
+
+
+def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path, opts: Options,
+             overlay: _Overlay, dirty: set[str] | None):
+    """Resolve and place one message's files; returns (PatchResult, clean files)."""
     level = opts.strip if opts.strip is not None else paths.probe_strip([f.names for f in raw_files], tree)
     result = PatchResult(msg.source, msg.subject, msg.author, "applied")
     cleans: list[model.CleanFile] = []
@@ -411,64 +429,76 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
     rejects: dict[str, str] = {}
     modes: dict[str, int] = {}
     written = False
+    stopped = False
     for idx, msg in enumerate(messages):
         if progress:
             progress(f"[{idx + 1}/{len(messages)}] {msg.subject or msg.source}")
-        result, cleans, raw_files = _prepare(msg, tree, opts, overlay, None)
-        if (tree / ".git").exists() and not opts.check:
-            touched = [c.old_path for c in cleans if c.old_path]
-            dirty = _dirty(tree, touched)
-            if dirty:
-                result, cleans, raw_files = _prepare(msg, tree, opts, overlay, dirty)
-        results.append(result)
-        if result.status == "failed" and opts.reject and not result.error:
-            _rejects(result, raw_files, rejects)
-            cleans = [c for c, fr in zip(cleans, result.files) if fr.hunks or c.old_path != c.new_path]
-        elif result.status != "applied":
+        for raw_files in _normalize(msg, opts):
+            result = _apply_one(msg, raw_files, tree, opts, overlay, (pending, rejects, modes))
+            results.append(result)
+            if result.status not in ("applied", "checked") and not (opts.reject and result.status == "failed"):
+                stopped = True
+                break
+        if stopped:
             break
-        result.fixed_text = model.render(cleans)
-        changes = model.load(result.fixed_text, msg.source, cleans)
-        for ch in changes:
-            src = overlay.lines(ch.old_path) if ch.old_path else []
-            new_lines = model.apply_change(src or [], ch, ch.new_path or ch.old_path or "")
-            if ch.copy and opts.reverse:
-                # undoing a copy removes the copy, if it is still the patched original
-                if new_lines != overlay.lines(ch.new_path or ""):
-                    result.status = "failed"
-                    result.error = f"{ch.old_path} is no longer a copy of {ch.new_path}; not removing it"
-                    break
-                overlay.files[ch.old_path] = None
-                pending[ch.old_path] = None
-                continue
-            if ch.old_path and ch.old_path != ch.new_path and not ch.copy:
-                overlay.files[ch.old_path] = None
-                pending[ch.old_path] = None
-            if ch.new_path:
-                # kept as encoded bytes: a third of the memory of a list of lines
-                data = "".join(new_lines).encode("utf-8", "surrogateescape")
-                overlay.files[ch.new_path] = data
-                pending[ch.new_path] = data
-                overlay.forget(ch.old_path)
-                if ch.new_mode:
-                    modes[ch.new_path] = int(ch.new_mode[-3:], 8)
-            elif ch.old_path:
-                overlay.files[ch.old_path] = None
-                pending[ch.old_path] = None
-        if result.status == "failed" and not opts.reject:
-            break
-        if opts.check:
-            result.status = "checked" if result.status == "applied" else result.status
-        elif opts.commit:
+        if opts.commit and not opts.check:
             _write(tree, pending, rejects, modes)
             written = True
-            result.commit = _git_commit(tree, msg, list(pending))
-            pending, rejects = {}, {}
-    ok = all(r.status in ("applied", "checked") for r in results) and len(results) == len(messages)
-    if not opts.check and not opts.commit and (ok or (opts.reject and results)) and (pending or rejects):
-        if all(r.status in ("applied", "failed") for r in results):
-            _write(tree, pending, rejects, modes)
-            written = True
+            results[-1].commit = _git_commit(tree, msg, list(pending))
+            pending.clear()
+            rejects.clear()
+    ok = not stopped and all(r.status in ("applied", "checked") for r in results)
+    if not opts.check and not opts.commit and (ok or (opts.reject and not stopped)) and (pending or rejects):
+        _write(tree, pending, rejects, modes)
+        written = True
     return ApplyResult(results, written, recovered)
+
+
+def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, staged) -> PatchResult:
+    """Place, render, re-parse and stage (in `overlay`) one group of file sections."""
+    pending, rejects, modes = staged
+    result, cleans, raw_files = _prepare(msg, raw_files, tree, opts, overlay, None)
+    if (tree / ".git").exists():
+        touched = [c.old_path for c in cleans if c.old_path]
+        dirty = _dirty(tree, [t for t in touched if t not in overlay.files])
+        if dirty:
+            result, cleans, raw_files = _prepare(msg, raw_files, tree, opts, overlay, dirty)
+    if result.status == "failed" and opts.reject and not result.error:
+        _rejects(result, raw_files, rejects)
+        cleans = [c for c, fr in zip(cleans, result.files) if fr.hunks or c.old_path != c.new_path]
+    elif result.status != "applied":
+        return result
+    result.fixed_text = model.render(cleans)
+    changes = model.load(result.fixed_text, msg.source, cleans)
+    for ch in changes:
+        src = overlay.lines(ch.old_path) if ch.old_path else []
+        new_lines = model.apply_change(src or [], ch, ch.new_path or ch.old_path or "")
+        if ch.copy and opts.reverse:
+            # undoing a copy removes the copy, if it is still the patched original
+            if new_lines != overlay.lines(ch.new_path or ""):
+                result.status = "failed"
+                result.error = f"{ch.old_path} is no longer a copy of {ch.new_path}; not removing it"
+                return result
+            overlay.files[ch.old_path] = None
+            pending[ch.old_path] = None
+            continue
+        if ch.old_path and ch.old_path != ch.new_path and not ch.copy:
+            overlay.files[ch.old_path] = None
+            pending[ch.old_path] = None
+        if ch.new_path:
+            # kept as encoded bytes: a third of the memory of a list of lines
+            data = "".join(new_lines).encode("utf-8", "surrogateescape")
+            overlay.files[ch.new_path] = data
+            pending[ch.new_path] = data
+            overlay.forget(ch.old_path)
+            if ch.new_mode:
+                modes[ch.new_path] = int(ch.new_mode[-3:], 8)
+        elif ch.old_path:
+            overlay.files[ch.old_path] = None
+            pending[ch.old_path] = None
+    if opts.check and result.status == "applied":
+        result.status = "checked"
+    return result
 
 
 def _write(tree: Path, pending: dict, rejects: dict, modes: dict) -> None:

@@ -242,3 +242,23 @@ def test_json_report_shape(repo, tmp_path):
     jsonschema.validate(data, schema)
     assert data["exit_code"] == 0 and data["written"] is True
     assert [h["status"] for h in data["patches"][0]["files"][0]["hunks"]] == ["applied", "applied"]
+
+
+def test_concatenated_patches_touching_one_file(repo, tmp_path):
+    """`cat a.patch b.patch | pgtool apply -`: b's line numbers count from a's result."""
+    path = repo / "lib/sort.c"
+    base = path.read_text()
+    lines = split_lines(base)
+    lines[30] = lines[30].rstrip("\n") + " /* a */\n"
+    path.write_text("".join(lines))
+    first = sh(repo, "git", "diff")
+    sh(repo, "git", "commit", "-qam", "a")
+    lines.insert(33, "\t/* b */\n")
+    path.write_text("".join(lines))
+    second = sh(repo, "git", "diff")
+    final = path.read_text()
+    sh(repo, "git", "reset", "-q", "--hard", "HEAD~1")
+    assert path.read_text() == base
+    proc = run_pgtool("apply", "--tree", str(repo), "-", stdin=(first + second).encode())
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert path.read_text() == final
