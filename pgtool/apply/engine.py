@@ -14,7 +14,7 @@ from pathlib import Path
 from pgtool.apply import mail, model, paths, repair, writer
 from pgtool.apply.indent import reindent_block
 from pgtool.apply.match import Ambiguous, FileText, Level, Placement, locate
-from pgtool.errors import UserError
+from pgtool.errors import InfraError, UserError
 
 
 @dataclass
@@ -419,6 +419,8 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
     tree = Path(tree)
     if not tree.is_dir():
         raise UserError("tree not found", path=str(tree))
+    if opts.commit and not opts.check and not (tree / ".git").exists():
+        raise UserError("--commit needs a git tree", path=str(tree))
     recovered = None if opts.check else writer.recover(tree)
     messages = []
     for src in sources:
@@ -513,7 +515,14 @@ def _write(tree: Path, pending: dict, rejects: dict, modes: dict) -> None:
 def _git_commit(tree: Path, msg: mail.PatchMessage, rels: list[str]) -> str:
     import git  # gitpython: loaded only for --commit
 
-    repo = git.Repo(tree)
+    try:
+        return _commit_with(git.Repo(tree), msg, rels)
+    except (git.GitCommandError, git.InvalidGitRepositoryError, ValueError) as exc:
+        detail = " ".join(str(getattr(exc, "stderr", "") or exc).split())[:200]
+        raise InfraError(f"git commit failed after writing the patch: {detail}", path=str(tree)) from None
+
+
+def _commit_with(repo, msg: mail.PatchMessage, rels: list[str]) -> str:
     repo.git.add("-A", "--", *rels)
     message = msg.subject or "pgtool apply"
     if msg.body_prose:

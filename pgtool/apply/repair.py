@@ -351,7 +351,6 @@ def _damaged_readings(body, hunk: RawHunk) -> list[Reading]:
     base = [(" " if k == "?" else k, t) for k, t, _, _ in body]
     ambiguous = [idx for idx, (k, t, p, _) in enumerate(body) if k in "+-" and t[:1] in ("+", "-")]
     ambiguous = ambiguous[:MAX_AMBIGUOUS]
-    unprefixed = sum(1 for k, *_ in body if k == "?")
     want = (hunk.old_len, hunk.new_len)
     readings: list[Reading] = []
     seen: set[tuple] = set()
@@ -400,7 +399,6 @@ def _damaged_readings(body, hunk: RawHunk) -> list[Reading]:
         fallback.append(Reading(cut, _prefix_note(body[:length], hunk) + [note], count_ok=False))
         if len(fallback) > 12:
             break
-    _ = unprefixed
     return fallback
 
 

@@ -159,3 +159,21 @@ def test_seed_mail_twice_is_already_applied(seed_mail, seed_tree):
     assert back.returncode == 0, back.stdout.decode() + back.stderr.decode()
     for rel in FILES:
         assert c_tokens((seed_tree / rel).read_text()) == c_tokens((SEED_FIXTURE / rel).read_text())
+
+
+def test_seed_commit_keeps_the_archived_author_and_date(seed_mail, seed_tree):
+    """The archive page has no mail headers: author and date come from its top lines."""
+    import git
+
+    repo = git.Repo.init(seed_tree)
+    repo.git.add("-A")
+    repo.git.commit("-q", "-m", "2.1.132", author="Fixture <fixture@localhost>",
+                    env={"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@localhost"})
+    proc = run_pgtool("apply", "--commit", "--tree", str(seed_tree), str(seed_mail))
+    assert proc.returncode == 0, proc.stderr.decode()
+    head = repo.head.commit
+    assert head.summary == "PG_clean for shared mapping smart syncing"
+    assert (head.author.name, head.author.email) == ("Andrea Arcangeli", "andrea@e-mind.com")
+    assert head.authored_datetime.isoformat() == "1998-12-19T17:04:26+01:00"
+    assert "preliminary patch" in head.message
+    assert repo.git.status("--porcelain") == ""
