@@ -44,6 +44,14 @@ _SUCCESS = {"zero", "pos", "other"}
 _WRAPPER_WORDS = ("lock", "acquire", "take", "start", "begin", "enter", "hold", "disable", "save", "down")
 
 
+def returns_bool(func: c_ast.FuncDef) -> bool:
+    """`bool f(...)`: a predicate that may keep a lock when it returns true
+    (wq_manager_inactive: "returns with the lock held on success")."""
+    t = func.decl.type.type if isinstance(func.decl.type, c_ast.FuncDecl) else None
+    return isinstance(t, c_ast.TypeDecl) and isinstance(t.type, c_ast.IdentifierType) \
+        and t.type.names[-1:] in (["bool"], ["_Bool"])
+
+
 def is_wrapper_name(name: str, conditional: bool = False) -> bool:
     """A part of the name (split at '_') starts or ends with a locking word.
     Returning a lock only on success is also the contract of *_get() lookups
@@ -212,7 +220,8 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     event_keys = {ev.key for ev in lw.events.values()}
     ret_value = _constant_return(exits)
     for key in sorted(lw.touched):
-        verdict = _exit_verdict(key, exits, is_wrapper_name(fname, conditional=True) or bool(annotated))
+        verdict = _exit_verdict(key, exits, is_wrapper_name(fname, conditional=True) or bool(annotated)
+                                or returns_bool(function.ast))
         cls = rules.classes.get(key[0]) or next((o.cls for o in ops.values() if o.cls.name == key[0]), None)
         if cls is None:
             continue

@@ -113,3 +113,15 @@ int obj_check_value(struct obj *o)
 	spin_unlock(&o->lock);
 	return 0;
 }
+
+/* A bool predicate returning true with the lock held is a documented contract
+ * (kernel/workqueue.c wq_manager_inactive), not a leak. */
+bool obj_idle(struct obj *o)
+{
+	spin_lock(&o->lock);
+	if (o->v) {
+		spin_unlock(&o->lock);
+		return false;
+	}
+	return true;
+}
