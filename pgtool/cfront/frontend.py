@@ -14,7 +14,7 @@ from pathlib import Path
 from pgtool.cfront.chunks import record_decl, split_chunks
 from pgtool.cfront.config import FrontendConfig
 from pgtool.cfront.cpp import CPP_MAIN, force_untaken_branches, has_conditionals, negate_conditionals, run_cpp, scan_defines
-from pgtool.cfront.funcdef import parse_function
+from pgtool.cfront.funcdef import function_name, parse_function
 from pgtool.cfront.hints import load_hints
 from pgtool.cfront.model import Annotation, FileDecls, Function, ParsedFile, ParseFailure
 from pgtool.cfront.normalize import _split_args as split_args
@@ -68,6 +68,19 @@ def parse_file(path, *, text: str | None = None, config: FrontendConfig | None =
     result.seconds = time.perf_counter() - started
     result.cpu_seconds = _cpu_now() - cpu_started
     return result
+
+
+def _record_prototype_annotations(toks, annotations, decls: FileDecls) -> None:
+    """`void lock_it(struct s *s) __acquires(&s->lock);`: a prototype's contract."""
+    if not toks or toks[-1].v != ";":
+        return
+    first, last = toks[0].ln, toks[-1].ln
+    found = [Annotation(kind, expr, ln) for ln, kind, expr in annotations if first <= ln <= last]
+    if not found:
+        return
+    named = function_name(toks, len(toks))
+    if named is not None:
+        decls.prototype_annotations.setdefault(named[1], []).extend(found)
 
 
 _NEXT_CALL = re.compile(r"[ \t]*([A-Za-z_]\w*)\(")
@@ -163,6 +176,8 @@ def _read_pass(
                 result.failures.append(ParseFailure(path, first.ln, None, "unbalanced braces: chunk runs to the end of the file"))
         else:
             record_decl(chunk, result.decls, typedefs, hints)
+            if recorded.annotations:
+                _record_prototype_annotations(chunk.toks, recorded.annotations, result.decls)
     if not alt and not cpp_out and cpp_errors:
         line = int(cpp_errors[0].split(":")[0])
         result.failures.append(ParseFailure(path, line, None, "cpp: " + cpp_errors[0].split(": ", 1)[1]))

@@ -82,6 +82,9 @@ class FileDecls:
     enums: dict[str, list[tuple[str, str | None, int]]] = field(default_factory=dict)
     lock_defs: list[tuple[str, str, int]] = field(default_factory=list)
     macro_invocations: list[tuple[str, list[str], int]] = field(default_factory=list)
+    # Added beyond the contract: sparse annotations on prototypes (a header's
+    # `void lock_page(struct page *) __acquires(...);`), by function name.
+    prototype_annotations: dict[str, list[Annotation]] = field(default_factory=dict)
 
 
 @dataclass

@@ -158,6 +158,7 @@ def test_annotations_and_cleanup_vars_are_recorded():
     assert fns["f"].annotations == [Annotation("releases", "rcu", 9), Annotation("must_hold", "&s->mutex", 9)]
     assert fns["f"].cleanup_vars == {"b": "kfree", "fd": "put_fd"}
     assert fns["lock_it"].cleanup_vars == {}
+    assert result.decls.prototype_annotations == {"lock_it": [Annotation("acquires", "&s->lock", 1)]}
 
 
 def test_gnu_c_that_pycparser_rejects_is_rewritten():
