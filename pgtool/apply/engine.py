@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -414,11 +415,21 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
 
     Without --commit, all patches are written together or not at all; with it,
     each patch is written and committed in turn, stopping at the first failure.
+    Two runs on one tree are serialised (a flock on the tree directory).
     """
-    opts = options or Options()
     tree = Path(tree)
     if not tree.is_dir():
         raise UserError("tree not found", path=str(tree))
+    fd = os.open(tree, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return _apply_locked(sources, tree, options, progress)
+    finally:
+        os.close(fd)
+
+
+def _apply_locked(sources: list[str], tree: Path, options: Options | None, progress) -> ApplyResult:
+    opts = options or Options()
     if opts.commit and not opts.check and not (tree / ".git").exists():
         raise UserError("--commit needs a git tree", path=str(tree))
     recovered = None if opts.check else writer.recover(tree)
