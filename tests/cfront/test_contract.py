@@ -359,3 +359,23 @@ def test_else_branches_nested_in_a_taken_branch_are_read():
         """)
     found = [(f.name, f.start_line, f.alt_branch) for f in result.functions]
     assert found == [("isolation_suitable", 3, False), ("isolation_suitable", 8, True)]
+
+
+def test_a_user_hint_needs_no_code_change(tmp_path):
+    from pgtool.cfront import FrontendConfig, load_hints, parse_file
+    from pgtool.rules import rules_dir
+
+    text = (rules_dir() / "macros.toml").read_text()
+    text = text.replace('names = ["scoped_guard",', 'names = ["tbl_visit", "scoped_guard",', 1)
+    text = text.replace("[effects.spin_lock_irqsave]", "[effects.my_lock_save]\nassigns = [1]\n[effects.spin_lock_irqsave]", 1)
+    (tmp_path / "macros.toml").write_text(text)
+    src = "void f(struct tbl *t)\n{\n\ttbl_visit(t, b)\n\t\tb->n++;\n}\n"
+    # Without the hint: a statement macro, the next line a separate statement.
+    plain = parse_file("t.c", text=src).functions[0]
+    assert not nodes(plain.ast, c_ast.For)
+    hinted = parse_file("t.c", text=src, config=FrontendConfig(rules=str(tmp_path))).functions[0]
+    (loop,) = nodes(hinted.ast, c_ast.For)
+    assert loop.cond.name.name == "tbl_visit"
+    assert load_hints(str(tmp_path)).effects["my_lock_save"].assigns == (1,)
+    assert load_hints().effects["spin_lock_irqsave"].assigns == (1,)
+    assert load_hints().effects["wait_event_lock_irq"].drops_and_retakes == 2
