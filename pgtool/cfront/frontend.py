@@ -210,11 +210,14 @@ def _parse_cached(path: str, config: FrontendConfig, cache_dir: str | None, key:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
     result = parse_file(path, text=data.decode("utf-8", errors="surrogateescape"), config=config)
-    entry.parent.mkdir(parents=True, exist_ok=True)
     tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, entry)
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+    except OSError:
+        pass  # a read-only or full cache costs speed, never the result
     return result
 
 
