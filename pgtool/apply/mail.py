@@ -77,7 +77,7 @@ def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
     # malformed header costs that header, not the message
     msg = email.message_from_bytes(text.encode("utf-8", "surrogateescape"), policy=email.policy.compat32)
     header_lines = text.split("\n\n", 1)[0].count("\n") + 2
-    parts = []
+    parts: list[tuple[str, str]] = []
     for part in msg.walk():
         if part.is_multipart():
             continue
@@ -90,15 +90,39 @@ def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
                 payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
             charset = part.get_content_charset() or "utf-8"
             try:
-                parts.append(payload.decode(charset, errors="surrogateescape"))
+                text_part = payload.decode(charset, errors="surrogateescape")
             except LookupError:
-                parts.append(_decode(payload))
-    body = "\n".join(parts).replace("\r\n", "\n")
+                text_part = _decode(payload)
+            if ctype == "text/plain" and str(part.get_param("format") or "").lower() == "flowed":
+                text_part = _unflow(text_part, str(part.get_param("delsp") or "").lower() == "yes")
+            parts.append((ctype, text_part))
+    # an HTML alternative repeats the text part (and would repeat its hunks)
+    if any(c != "text/html" for c, _ in parts):
+        parts = [(c, t) for c, t in parts if c != "text/html"]
+    body = "\n".join(t for _, t in parts).replace("\r\n", "\n")
     author, addr = email.utils.parseaddr(_header(msg, "From"))
     subject = " ".join(_header(msg, "Subject").split())
     date = _header(msg, "Date") or None
     return _from_plain(body, source, first_line + header_lines - 1,
                        (author or None, addr or None, date, subject))
+
+
+def _unflow(text: str, delsp: bool) -> str:
+    """RFC 3676 format=flowed: unstuff leading spaces, join soft-broken lines (as git mailinfo)."""
+    out: list[str] = []
+    carry = ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line.startswith(" "):
+            line = line[1:]
+        # a line of blanks (a diff's empty context line) is never a soft break
+        if line.endswith(" ") and line != "-- " and line.strip():
+            carry += line[:-1] if delsp else line
+            continue
+        out.append(carry + line)
+        carry = ""
+    if carry:
+        out.append(carry)
+    return "\n".join(out)
 
 
 def _header(msg, name: str) -> str:

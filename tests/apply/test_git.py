@@ -262,3 +262,20 @@ def test_concatenated_patches_touching_one_file(repo, tmp_path):
     proc = run_pgtool("apply", "--tree", str(repo), "-", stdin=(first + second).encode())
     assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
     assert path.read_text() == final
+
+
+def test_mime_mail_with_html_alternative_and_flowed_text(repo, tmp_path):
+    """A multipart mail: the flowed text/plain part is unstuffed, the HTML copy ignored."""
+    patch_text, wanted = _two_hunks(repo, break_second=False)
+    diff = patch_text[patch_text.index("--- a/"):]
+    stuffed = "\n".join((" " + line) if line.startswith(" ") else line for line in diff.split("\n"))
+    html = "<html><pre>" + diff.replace("<", "&lt;") + "</pre></html>"
+    mail = ("From: Flow Er <flow@example.org>\nSubject: [PATCH] lib/sort: flowed\nMIME-Version: 1.0\n"
+            'Content-Type: multipart/alternative; boundary="XX"\n\n--XX\n'
+            "Content-Type: text/plain; charset=utf-8; format=flowed\n\nWhy.\n\n" + stuffed +
+            "\n--XX\nContent-Type: text/html; charset=utf-8\n\n" + html + "\n--XX--\n")
+    patch = tmp_path / "flowed.eml"
+    patch.write_text(mail)
+    proc = run_pgtool("apply", "--tree", str(repo), str(patch))
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert (repo / "lib/sort.c").read_text() == "".join(wanted)
