@@ -25,6 +25,10 @@ _DIFF_START = re.compile(r"^(Index: |diff --git |diff -|@@ -\d)")
 _ARCHIVE_AUTHOR = re.compile(r"^\s*(?P<name>[^()<>@]+?)\s*[(<](?P<mail>[^()<>\s]+@[^()<>\s]+)[)>]\s*$")
 
 
+class NoPatch(UserError):
+    """A message without any diff in it."""
+
+
 @dataclass
 class PatchMessage:
     author: str | None
@@ -55,7 +59,12 @@ def read_messages(data: bytes, source: str) -> list[PatchMessage]:
         out = []
         for a, b in zip(starts, starts[1:]):
             chunk = "\n".join(lines[a + 1:b])
-            out.append(_from_mail(chunk, source, a + 2))
+            try:
+                out.append(_from_mail(chunk, source, a + 2))
+            except NoPatch:
+                continue  # a cover letter ([PATCH 0/n]) or a reply in the mbox: nothing to apply
+        if not out:
+            raise NoPatch("no patch found in any message of the mbox", path=source, line=1)
         return out
     if lines and _HEADER.match(lines[0]) and _has_mail_headers(lines):
         return [_from_mail(text, source, 1)]
@@ -144,7 +153,7 @@ def _from_plain(text: str, source: str, first_line: int, headers) -> PatchMessag
     lines = text.split("\n")
     start = _diff_start(lines)
     if start is None:
-        raise UserError("no patch found in the input (only prose or garbage)", path=source, line=first_line)
+        raise NoPatch("no patch found in the input (only prose or garbage)", path=source, line=first_line)
     end = len(lines)
     while end > start and lines[end - 1] == "":
         end -= 1  # the text's final newline is not one more (blank) line

@@ -279,3 +279,19 @@ def test_mime_mail_with_html_alternative_and_flowed_text(repo, tmp_path):
     proc = run_pgtool("apply", "--tree", str(repo), str(patch))
     assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
     assert (repo / "lib/sort.c").read_text() == "".join(wanted)
+
+
+def test_mbox_with_cover_letter(repo, tmp_path):
+    """b4 and git format-patch --cover-letter put a [PATCH 0/n] without a diff first."""
+    patch_text, wanted = _two_hunks(repo, break_second=False)
+    cover = ("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
+             "From: Jane Hacker <jane@example.org>\nSubject: [PATCH 0/1] sort: comments\n\n"
+             "This series adds two comments.\n\n lib/sort.c | 4 ++--\n\n-- \n2.39.5\n\n")
+    one = ("From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\n"
+           "From: Jane Hacker <jane@example.org>\nSubject: [PATCH 1/1] sort: comments\n\n" + patch_text)
+    mbox = tmp_path / "series.mbox"
+    mbox.write_text(cover + one)
+    proc = run_pgtool("apply", "--tree", str(repo), str(mbox))
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert "Applying: sort: comments" in proc.stdout.decode()
+    assert (repo / "lib/sort.c").read_text() == "".join(wanted)
