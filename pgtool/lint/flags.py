@@ -241,8 +241,8 @@ def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]],
         reach = sorted({(h.at, h.root) for h in hits if h.at != release}, key=lambda x: (x[0].file, x[0].line))
         for at, root in reach[:8]:
             if root:
-                details.append(f"not cleared before it in: {at.function} ({at.file}:{at.line}), "
-                               f"which no analysed function calls")
+                details.append(f"reached uncleared from: {at.function} ({at.file}:{at.line}) calling "
+                               f"{at.call}() (the object comes from there, or nothing here calls it)")
             else:
                 details.append(f"reached from: {at.function} ({at.file}:{at.line}) calling {at.call}()")
         related = tuple(Related(s.file, s.line, f"{flag} set in {s.function}") for s in setters[:8])

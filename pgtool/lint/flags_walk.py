@@ -30,8 +30,7 @@ from pgtool.lint.flags_calls import (FlagOp, ObjectMap, call_args, call_name, cl
 from pgtool.lint.flags_family import Bitops, Family
 from pgtool.lint.paths import walk
 
-_MAX_PATHS = 16     # release paths kept per parameter and flag in a summary
-_MAX_VIA = 8        # calls kept per path (the innermost ones)
+_MAX_VIA = 64       # calls remembered per release site and parameter in a summary
 _WRAPPERS = {"likely", "unlikely", "__builtin_expect", "WARN_ON", "WARN_ON_ONCE", "VM_BUG_ON"}
 
 
@@ -50,8 +49,8 @@ class Site:
 class Summary:
     clears: dict[int, set[str]] = field(default_factory=dict)          # param -> flags cleared on all returns
     sets: dict[int, dict[str, Site]] = field(default_factory=dict)     # param -> flag -> a set site
-    # param -> flag -> {(release site, the calls it was passed up through)}
-    releases: dict[int, dict[str, set[tuple[Site, tuple[Site, ...]]]]] = field(default_factory=dict)
+    # param -> flag -> release site -> the calls it was passed up through
+    releases: dict[int, dict[str, dict[Site, frozenset]]] = field(default_factory=dict)
     release_family: dict[int, str] = field(default_factory=dict)
 
 
@@ -64,7 +63,7 @@ class Hit:
     at: Site                   # the call in the function under analysis that reaches it
     setters: tuple[Site, ...]  # set sites on the path (empty: root of a strict audit)
     root: bool                 # reached with the flag unknown from a local/global object
-    via: tuple[Site, ...] = ()  # calls between `at` and the release that passed it up
+    via: frozenset = frozenset()  # calls between `at` and the release that passed it up
 
 
 class FlagAnalysis:
@@ -132,14 +131,14 @@ class FlagAnalysis:
     def _key(self, fn) -> tuple:
         return (fn.file, fn.name, fn.start_line)
 
-    def resolve(self, name: str, file: str):
+    def resolve(self, name: str, file: str) -> list:
+        """The definitions a call from `file` may reach: the file's own (both
+        arms of an #ifdef may define it), else the first one elsewhere."""
         cands = self.by_name.get(name)
         if not cands:
-            return None
-        for c in cands:
-            if c.file == file:
-                return c
-        return cands[0]
+            return []
+        local = [c for c in cands if c.file == file]
+        return local or cands[:1]
 
     def _summarize(self, fn) -> Summary:
         key = self._key(fn)
@@ -151,19 +150,20 @@ class FlagAnalysis:
         # Callees first, so their summaries are ready when the walk meets them.
         for node in _calls(fn.ast.body):
             name = call_name(node)
-            callee = self.resolve(name, fn.file) if name else None
-            if callee is not None and callee is not fn:
-                self._summarize(callee)
+            for callee in self.resolve(name, fn.file) if name else ():
+                if callee is not fn:
+                    self._summarize(callee)
         summary = _FunctionWalk(self, fn).run()
         self.summaries[key] = summary
         self._state[key] = "done"
         return summary
 
     def summary_of(self, name: str, file: str) -> Summary | None:
-        callee = self.resolve(name, file)
-        if callee is None:
-            return None
-        return self.summaries.get(self._key(callee))
+        found = [self.summaries.get(self._key(c)) for c in self.resolve(name, file)]
+        found = [f for f in found if f is not None]
+        if len(found) <= 1:
+            return found[0] if found else None
+        return _merge(found)
 
     def _roots(self, functions) -> None:
         """Strict flags whose release passes up to a function nobody here calls."""
@@ -176,9 +176,9 @@ class FlagAnalysis:
                 for flag, sites in flags.items():
                     if flag not in self.strict.get(fam, ()):
                         continue
-                    for site, via in sites:
-                        at = via[-1] if via else site
-                        self.hits.add(Hit(flag, fam, site, at, (), True, via[:-1]))
+                    for site, via in sites.items():
+                        at = next((v for v in sorted(via, key=_site_key) if v.function == fn.name), site)
+                        self.hits.add(Hit(flag, fam, site, at, (), True, via - {at}))
 
 
 class _FunctionWalk:
@@ -196,15 +196,17 @@ class _FunctionWalk:
         """Name of the call that precedes `node` in source order (not inside it)."""
         if self._order is None:
             calls = [c for c in _calls(self.fn.ast.body) if c.coord is not None]
-            self._order = sorted(calls, key=lambda c: (c.coord.line, c.coord.column or 0))
-        inner = {id(c) for c in _calls(node)}
+            # calls inside another call's arguments do not count: `f(g(x))` is f
+            nested = {id(inner) for c in calls for inner in _calls(c.args) if c.args is not None}
+            self._order = sorted((c for c in calls if id(c) not in nested),
+                                 key=lambda c: (c.coord.line, c.coord.column or 0))
         prev = ""
         for c in self._order:
             if c is node:
                 return prev
-            if id(c) not in inner and call_name(c):
+            if call_name(c):
                 prev = call_name(c)
-        return prev
+        return ""          # a release nested in another call's arguments
 
     def _tracked_vars(self) -> set[str]:
         """Locals in the group of an object the function flags or releases."""
@@ -315,7 +317,7 @@ class _FunctionWalk:
                 site = Site(self.fn.name, self.fn.file, line, name, self._previous_call(node))
                 group = self.objects.group(object_root(args[rel.arg]))
                 audited = self.a.audit[fam.name] if rel.definite else self.a.strict[fam.name]
-                flags = {f: {(site, ())} for f in audited}
+                flags = {f: {site: frozenset()} for f in audited}
                 self._release(state, group, fam.name, flags, site)
         summary = self.a.summary_of(name, self.fn.file)
         if summary is None:
@@ -333,26 +335,27 @@ class _FunctionWalk:
                 state = _put(state, (flag, group), ("S", site.file, site.line, site.function))
         return state
 
-    def _release(self, state, group, family: str, flags: dict[str, set], at: Site) -> None:
+    def _release(self, state, group, family: str, flags: dict[str, dict], at: Site) -> None:
         param = self.objects.param_index(group)
         for flag, paths in flags.items():
             token = _get(state, (flag, group))
             if token == "C":
-                for site, _via in paths:
+                for site in paths:
                     self.a.cleared_on_arrival.add((flag, site, at))
                 continue
             if token is not None:           # set on this path
                 setter = Site(token[3], token[1], token[2])
-                for site, via in paths:
+                for site, via in paths.items():
                     self.a.hits.add(Hit(flag, family, site, at, (setter,), False, via))
             elif param is not None:
-                rel = self.summary.releases.setdefault(param, {}).setdefault(flag, set())
-                for site, via in paths:
-                    if len(rel) < _MAX_PATHS:
-                        rel.add((site, (via + (at,))[-_MAX_VIA:] if at != site else via))
+                rel = self.summary.releases.setdefault(param, {}).setdefault(flag, {})
+                for site, via in paths.items():
+                    old = rel.get(site, frozenset())
+                    if len(old) < _MAX_VIA:
+                        rel[site] = old | via | ({at} if at != site else set())
                 self.summary.release_family[param] = family
             elif flag in self.a.strict.get(family, ()):
-                for site, via in paths:
+                for site, via in paths.items():
                     self.a.hits.add(Hit(flag, family, site, at, (), True, via))
 
     def _finish(self) -> None:
@@ -371,6 +374,33 @@ class _FunctionWalk:
                     if isinstance(t, tuple):
                         self.summary.sets.setdefault(i, {})[flag] = Site(t[3], t[1], t[2])
                         break
+
+
+def _merge(summaries: list[Summary]) -> Summary:
+    """One summary for alternative definitions: what any of them may do (sets,
+    releases), what all of them surely do (clears)."""
+    out = Summary()
+    params = {p for s in summaries for p in s.clears}
+    for p in params:
+        common = set.intersection(*(s.clears.get(p, set()) for s in summaries))
+        if common:
+            out.clears[p] = common
+    for s in summaries:
+        for p, flags in s.sets.items():
+            for flag, site in flags.items():
+                out.sets.setdefault(p, {}).setdefault(flag, site)
+        for p, flags in s.releases.items():
+            for flag, sites in flags.items():
+                dst = out.releases.setdefault(p, {}).setdefault(flag, {})
+                for site, via in sites.items():
+                    dst[site] = dst.get(site, frozenset()) | via
+        for p, fam in s.release_family.items():
+            out.release_family.setdefault(p, fam)
+    return out
+
+
+def _site_key(site: Site):
+    return (site.file, site.line, site.function, site.call)
 
 
 def _get(state: frozenset, key):
