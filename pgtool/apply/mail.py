@@ -21,7 +21,7 @@ from pgtool.errors import UserError
 _MBOX_FROM = re.compile(r"^From \S+ .*\d\d:\d\d")
 _HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw)\s*:\s*|\[[^\]]*\]\s*)+", re.IGNORECASE)
-_DIFF_START = re.compile(r"^(Index: |diff --git |diff -|@@ -\d)")
+_DIFF_START = re.compile(r"^(Index: |diff --git |diff( -{1,2}[A-Za-z][\w=.,-]*)+ \S|@@ -\d)")
 _ARCHIVE_AUTHOR = re.compile(r"^\s*(?P<name>[^()<>@]+?)\s*[(<](?P<mail>[^()<>\s]+@[^()<>\s]+)[)>]\s*$")
 
 

@@ -95,9 +95,13 @@ def _name(field_text: str) -> str:
     return name
 
 
+# `diff -u -r1.2 f.c`, `diff -urN a/ b/` (not C code such as `diff -= HZ;`)
+_DIFF_CMD = re.compile(r"^diff( -{1,2}[A-Za-z][\w=.,-]*)+ \S")
+
+
 def _structural(lines: list[str], i: int) -> bool:
     line = lines[i]
-    if line.startswith(("@@ -", "Index: ", "diff --git ", "diff -")):
+    if line.startswith(("@@ -", "Index: ", "diff --git ")) or _DIFF_CMD.match(line):
         return True
     return line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ ")
 
@@ -386,6 +390,7 @@ def _damaged_readings(body, hunk: RawHunk) -> list[Reading]:
         notes = _prefix_note(body, hunk) + [Repair(hunk.lineno, hunk.number,
                                                    f"{deficit} blank context line{'s' if deficit > 1 else ''} restored")]
         fallback.append(Reading(base + [(" ", "\n")] * deficit, notes, count_ok=True))
+    fallback.extend(_forced_flips(body, base, hunk))
     # Recounts: the body, and shorter cuts dropping trailing unprefixed lines (prose).
     last_change = max((idx for idx, (k, *_r) in enumerate(body) if k in "+-"), default=-1)
     for length in range(len(base), last_change, -1):
@@ -393,13 +398,51 @@ def _damaged_readings(body, hunk: RawHunk) -> list[Reading]:
             continue
         cut = base[:length]
         o, nw = _counts(cut)
-        if not cut:
+        # a recount may lose context, never changes: the header's net line delta must hold
+        if not cut or last_change < 0 or nw - o != want[1] - want[0]:
             continue
         note = Repair(hunk.lineno, hunk.number, _recount_note(want[0], want[1], o, nw))
         fallback.append(Reading(cut, _prefix_note(body[:length], hunk) + [note], count_ok=False))
         if len(fallback) > 12:
             break
     return fallback
+
+
+MAX_FLIPS = 2          # context lines starting with '+'/'-' that one hunk may hold
+MAX_FLIP_READINGS = 200
+
+
+def _forced_flips(body, base, hunk: RawHunk) -> list[Reading]:
+    """Readings where the header counts force some '+'/'-' lines to be context.
+
+    A context line whose code starts with '+' or '-' (`   + nla_total_size(4);`
+    continuing an expression) looks like a change once its indentation is
+    gone. The counts say how many such lines there are; every choice of that
+    many is a reading, and only one will match the file.
+    """
+    want_o, want_n = hunk.old_len, hunk.new_len
+    out: list[Reading] = []
+    ends = [len(base)] + [k for k in range(len(base) - 1, 0, -1) if body[k][0] in "? "]
+    for length in ends[:6]:
+        o, n = _counts(base[:length])
+        plus_flips, minus_flips = want_o - o, want_n - n
+        if not (0 <= plus_flips <= MAX_FLIPS and 0 <= minus_flips <= MAX_FLIPS) or not plus_flips + minus_flips:
+            continue
+        pluses = [i for i in range(length) if base[i][0] == "+"]
+        minuses = [i for i in range(length) if base[i][0] == "-"]
+        for ps in itertools.combinations(pluses, plus_flips):
+            for ms in itertools.combinations(minuses, minus_flips):
+                lines = list(base[:length])
+                notes = []
+                for idx in ps + ms:
+                    k, t, _, ln = body[idx]
+                    lines[idx] = (" ", k + t)
+                    notes.append(Repair(ln, hunk.number, f"'{(k + t).rstrip()}' read as context"))
+                if any(k != " " for k, _ in lines):
+                    out.append(Reading(lines, notes + _prefix_note(body[:length], hunk)))
+                if len(out) >= MAX_FLIP_READINGS:
+                    return out
+    return out
 
 
 def _prefix_note(body, hunk: RawHunk) -> list[Repair]:
