@@ -265,6 +265,7 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
     try_held = set()
     facts_at: list[tuple[int, frozenset]] = []
     retaken_on_held = False
+    taken_on_every_path = True
     for r in exits:
         tr = dict(r.try_ret)
         if key in tr:
@@ -277,6 +278,8 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
         rows.append((r.site, r.ret, found[1] if found is not None else 0))
         if found is not None and found[3]:
             retaken_on_held = True
+        if found is None or not found[4]:
+            taken_on_every_path = False
         facts_at.append((rows[-1][2], r.param_facts))
     depths = {d for _, _, d in rows if d is not None}
     if try_held:
@@ -308,7 +311,10 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
     # return line is wrong on all paths, so the finding is only a note. (Tried:
     # promoting those without a retake on the way quadrupled the warnings on
     # mm/ and kernel/, nearly all of them such data-dependent locking.)
-    weak = not pure_held or not pure_released
+    # Exception: when every path to every return took the lock itself, the
+    # locking is not conditional; only the release is missing on some path
+    # (an error branch jumping to a shared exit without its unlock).
+    weak = (not pure_held or not pure_released) and (may_lock_on_success or not taken_on_every_path)
     if hi > 0 and not may_lock_on_success:
         # Taking a lock and keeping it only on success is a locking function's
         # contract, which its name or an annotation announces; elsewhere it is
@@ -372,7 +378,7 @@ def _exit_variant(key, exits, delta: int) -> str:
     tag on to its callers; one that releases with _irqrestore does too."""
     variants = set()
     for r in exits:
-        for k, _depth, variant, _retaken in r.locks:
+        for k, _depth, variant, _retaken, _here in r.locks:
             if k == key:
                 variants.add(variant)
     if delta > 0:

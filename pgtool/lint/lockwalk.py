@@ -532,8 +532,8 @@ class LockWalk:
 
     # -- returns ----------------------------------------------------------
     def at_return(self, st: State, site: ReturnSite) -> None:
-        locks = tuple(sorted((k, None if h.vague else h.depth, h.tags[-1][0] if h.tags else "", h.retaken)
-                             for k, h in st.locks))
+        locks = tuple(sorted((k, None if h.vague else h.depth, h.tags[-1][0] if h.tags else "", h.retaken,
+                              h.here) for k, h in st.locks))
         ret = return_class(site.expr, dict(st.vals))
         try_ret: tuple = ()
         pend = dict(st.pend)

@@ -88,3 +88,20 @@ void noreturn_path_ok(struct dev *d)
 		panic("bad state");
 	spin_unlock(&d->lock);
 }
+
+/* Every path takes the lock; the error branch jumps to the shared exit
+ * without its unlock: the return is reached both ways, still a warning. */
+int shared_exit_missing_unlock(struct dev *d)
+{
+	int err = 0;
+
+	mutex_lock(&d->mtx);
+	if (d->state < 0) {
+		err = -EINVAL;
+		goto out;
+	}
+	d->state = 1;
+	mutex_unlock(&d->mtx);
+out:
+	return err;	/* expect: inconsistent-exit &d->mtx warning */
+}
