@@ -238,7 +238,8 @@ def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], 
                 q += 1
                 qpos += 1
             prev = lines[max(0, pl.pos - 60):pl.pos] + post
-            added = reindent_block(added, removed_before[::-1] + removed_after, prev, lookup)
+            added = reindent_block(added, removed_before[::-1] + removed_after, prev, lookup,
+                                   lines[qpos:qpos + 3])
         for t in added:
             out.append(("+", t))
             post.append(t)

@@ -136,10 +136,22 @@ def _open_paren_col(lines: list[str]) -> int | None:
     return stack[-1] if stack else None
 
 
-def infer_indent(code: str, prev: list[str]) -> str:
-    """Indentation for `code` (already stripped) placed after the lines `prev`."""
+def _plain_statement(text: str) -> bool:
+    s = text.strip()
+    return bool(s) and not s.startswith(("}", "#", "case ", "default", "{")) and not _LABEL.match(s)
+
+
+def infer_indent(code: str, prev: list[str], after: list[str] | None = None) -> str:
+    """Indentation for `code` (already stripped) placed after `prev`, before `after`."""
     if code.startswith("#") or (_LABEL.match(code) and not code.startswith("default")):
         return ""
+    last = next((line for line in reversed(prev) if line.strip()), "")
+    if last.lstrip().startswith("#") and _plain_statement(code):
+        # right after #else/#endif the code above belongs to another branch: the
+        # statement that follows is the better witness
+        nxt = next((line for line in after or [] if line.strip()), "")
+        if _plain_statement(nxt):
+            return lead(nxt)
     last = len(prev) - 1
     while last >= 0 and not prev[last].strip():
         last -= 1
@@ -264,7 +276,8 @@ def align_like(line: str, prev: list[str]) -> str:
     return line
 
 
-def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup=None) -> list[str]:
+def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup=None,
+                   after: list[str] | None = None) -> list[str]:
     """New texts for one run of added lines (with their line ends).
 
     `lookup(squeezed)` may return a line of the file with the same content
@@ -294,7 +307,7 @@ def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup
         if partner is not None:
             text = lead(partner) + transfer_spacing(code, partner)
         else:
-            text = infer_indent(code, prev + out)
+            text = infer_indent(code, prev + out, after)
             twin = lookup(sq) if lookup else None
             if twin is not None:
                 text += twin.strip(" \t\n")
