@@ -35,7 +35,7 @@ def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, 
     """
     opts = engine.Options(strip=strip, fuzz=fuzz, reverse=reverse, check=check or dry_run, reject=reject,
                           commit=commit)
-    progress = None if as_json else (lambda m: click.echo(m, err=True)) if len(patches) > 1 else None
+    progress = None if as_json else (lambda m: click.echo(f"pgtool apply: {m}", err=True))
     result = engine.apply_patches(list(patches), tree or default_tree(), opts, progress=progress)
     if emit_fixed is not None:
         emit_fixed.write_text("".join(p.fixed_text for p in result.patches), encoding="utf-8",

@@ -445,9 +445,13 @@ def _apply_locked(sources: list[str], tree: Path, options: Options | None, progr
     written = False
     stopped = False
     for idx, msg in enumerate(messages):
-        if progress:
+        if progress and len(messages) > 1:
             progress(f"[{idx + 1}/{len(messages)}] {msg.subject or msg.source}")
-        for raw_files in _normalize(msg, opts):
+        chunks = _normalize(msg, opts)
+        if progress and sum(len(c) for c in chunks) >= 100:
+            hunks = sum(len(f.hunks) for c in chunks for f in c)
+            progress(f"{msg.source}: {sum(len(c) for c in chunks)} files, {hunks} hunks")
+        for raw_files in chunks:
             result = _apply_one(msg, raw_files, tree, opts, overlay, (pending, rejects, modes))
             results.append(result)
             if result.status not in ("applied", "checked") and not (opts.reject and result.status == "failed"):
@@ -463,6 +467,8 @@ def _apply_locked(sources: list[str], tree: Path, options: Options | None, progr
             rejects.clear()
     ok = not stopped and all(r.status in ("applied", "checked") for r in results)
     if not opts.check and not opts.commit and (ok or (opts.reject and not stopped)) and (pending or rejects):
+        if progress and len(pending) >= 100:
+            progress(f"writing {len(pending) + len(rejects)} files")
         _write(tree, pending, rejects, modes)
         written = True
     return ApplyResult(results, written, recovered)
