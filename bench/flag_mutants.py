@@ -251,7 +251,7 @@ def main() -> int:
     by_file: dict[str, list] = {}
     for fn in functions:
         by_file.setdefault(fn.file, []).append(fn)
-    caught = caught_tree = masked = 0
+    caught = caught_at = caught_tree = masked = 0
     t0 = time.perf_counter()
     for n, (fn, call, rel) in enumerate(sites, 1):
         name = call_name(call)
@@ -267,12 +267,20 @@ def main() -> int:
         # As `lint-locks --patch` runs it: the change's functions are the scope,
         # and a finding counts when the unmutated tree, checked the same way, lacks it.
         scope = {(fn.file, fn.name)}
-        before = {f.fingerprint() for f in check_files(
-            functions, rules, tree=tree, cfg_of=cfgs, families=families, patch_text=diff, scope=scope)}
+        before_run = check_files(functions, rules, tree=tree, cfg_of=cfgs, families=families,
+                                 patch_text=diff, scope=scope)
+        before = {f.fingerprint() for f in before_run}
         after = check_files(mutant_fns, rules, tree=tree, cfg_of=cfgs, families=families,
                             patch_text=diff, scope=scope)
         new = [f for f in after if f.fingerprint() not in before
                and f.check == "flag-not-cleared-at-release" and page.canonical(f.subject) == flag]
+        # The deletion keeps every line where it was, so findings can also be
+        # compared by place: a new place with an old fingerprint is a finding the
+        # lint's fingerprint comparison hides (two release calls of one function
+        # with the same message).
+        before_at = {(f.check, f.file, f.line, f.subject) for f in before_run}
+        new_at = [f for f in after if (f.check, f.file, f.line, f.subject) not in before_at
+                  and f.check == "flag-not-cleared-at-release" and page.canonical(f.subject) == flag]
         # Tree-wide: only the mutated function and its callers can change, so
         # both sides walk just those (the same findings a whole-mm/ run adds).
         focus = {fn.name}
@@ -282,10 +290,15 @@ def main() -> int:
         new_tree = [f for f in plain_after if f.fingerprint() not in plain_before
                     and f.check == "flag-not-cleared-at-release"]
         caught += bool(new)
+        caught_at += bool(new or new_at)
         caught_tree += bool(new_tree)
         where = new[0] if new else None
         if where:
             verdict = f"caught at {where.file}:{where.line} ({where.function})"
+        elif new_at:
+            verdict = (f"found at {new_at[0].file}:{new_at[0].line} ({new_at[0].function}) but hidden by the "
+                       f"fingerprint comparison: the same message was already reported at another release "
+                       f"call of {new_at[0].function}")
         else:
             # Why not: the same finding (same fingerprint) was already there before the deletion,
             # i.e. the unmutated function lets the flag reach that release on another path.
@@ -302,7 +315,9 @@ def main() -> int:
     if total:
         print(f"\nrecall, diff-aware (the deleted flag audited as the change's): {caught}/{total} "
               f"= {100 * caught / total:.1f}%  (goal >= 90%)")
-        print(f"misses masked by an existing finding of the same flag and release: {masked}")
+        print(f"recall, diff-aware, comparing findings by place (new file:line): {caught_at}/{total} "
+              f"= {100 * caught_at / total:.1f}%")
+        print(f"misses where the unmutated tree already had a finding for the flag in that scope: {masked}")
         print(f"recall, tree-wide (no diff; must-clear flags with a set on the path): {caught_tree}/{total} "
               f"= {100 * caught_tree / total:.1f}%")
         print(f"{took:.1f} s for {total} mutants ({took / total:.1f} s each: before and after the deletion, "
