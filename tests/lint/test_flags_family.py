@@ -62,6 +62,7 @@ def _gcc_enum_values(header: Path, tag: str, names: list[str], tmp_path: Path) -
     return {a: int(b) for a, b in (line.split() for line in out.splitlines())}
 
 
+@pytest.mark.slow
 def test_page_flags_members_match_enum(page61, kernel_tree, tmp_path):
     header = kernel_tree / "include/linux/page-flags.h"
     ctags = [n for n in _ctags_enum(header, "pageflags") if n.startswith("PG_")]
@@ -75,6 +76,7 @@ def test_page_flags_members_match_enum(page61, kernel_tree, tmp_path):
     assert page61.canonical("PG_fscache") == "PG_private_2"
 
 
+@pytest.mark.slow
 def test_generated_accessors_follow_invocations(page61, kernel_tree):
     """Every PAGEFLAG-style invocation yields the accessors its macro defines."""
     text = strip_comments((kernel_tree / "include/linux/page-flags.h").read_text())
@@ -108,11 +110,13 @@ def test_generated_accessors_follow_invocations(page61, kernel_tree):
     assert page61.accessors["SetPageUptodate"].flag == "PG_uptodate"
 
 
+@pytest.mark.slow
 def test_must_clear_is_page_flags_check_at_free(page61):
     assert page61.must_clear == {"PG_lru", "PG_locked", "PG_private", "PG_private_2", "PG_writeback",
                                  "PG_reserved", "PG_slab", "PG_active", "PG_unevictable", "PG_mlocked"}
 
 
+@pytest.mark.slow
 def test_no_header_false_alarm_on_61(kernel_tree, rules):
     families = load_families(rules, kernel_tree, only_era="6.x")
     assert {f.name for f in families} >= {"page", "buffer-head"}

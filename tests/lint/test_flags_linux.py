@@ -20,6 +20,8 @@ from pgtool.rules import load_rules
 
 RELEASE = "flag-not-cleared-at-release"
 
+pytestmark = pytest.mark.slow      # reads the real linux-source-6.1 tree
+
 
 @pytest.fixture(scope="module")
 def rules():

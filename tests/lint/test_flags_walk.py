@@ -38,6 +38,8 @@ def lint(tmp_path: Path, source: str, rules, families, patch_text=None):
 
 RELEASE = "flag-not-cleared-at-release"
 
+pytestmark = pytest.mark.slow      # reads the real linux-source-6.1 tree
+
 
 @pytest.mark.parametrize("body, expected", [
     # set, then freed: the must-clear flag reaches the free
