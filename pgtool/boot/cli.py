@@ -29,7 +29,7 @@ def report(result: BootResult) -> str:
     if result.qemu_command:
         out.append(f"  reproduce ({result.accel}): {result.qemu_command}")
     for name, path in result.artefacts.items():
-        out.append(f"  {name + ':':<12}{path}")
+        out.append(f"  {name + ':':<13}{path}")
     out += [f"  note: {note}" for note in result.notes]
     return "\n".join(out)
 
