@@ -36,24 +36,30 @@ PGTOOL = REPO / ".venv" / "bin" / "pgtool"
 # known (inspected by hand on 6.1). Keyed by check id.
 KIND_NOTES = {
     "inconsistent-exit": (
-        "mostly known limitations: (a) a callee releases or retakes the lock on some of its "
-        "returns, which the analysis cannot see when the callee is outside the analysed files or "
-        "its behaviour depends on a flag (handle_mm_fault() dropping mmap_lock on VM_FAULT_RETRY, "
-        "*locked out-parameters in gup.c); (b) lock state carried in data the walk does not "
-        "follow (a field or a bitmask set earlier); (c) functions meant to return holding a lock "
-        "whose returns look like errors (region_add-style retry loops). Each must be read."),
+        "known limitations, none confirmed as a real bug when read: (a) lock state carried in data "
+        "the walk does not follow: z3fold's PAGE_CLAIMED / kref paths, kmap_local's preempt/migrate "
+        "disable only on highmem mappings (__kmap_local_page_prot, kunmap_local_indexed), "
+        "folio_migrate_mapping's irq-off xas section entered on one branch; (b) functions whose "
+        "contract is to return holding a lock on success without being named or annotated for it "
+        "(follow_pte's *ptlp, folio_memcg_lock's slow path, ksm_next_page_pmd_entry, __do_wait with "
+        "tasklist_lock); (c) mmap_lock dropped inside callees the rules do not list "
+        "(__folio_lock_or_retry's callers, expand_stack, lock_mm_and_find_vma)"),
     "double-lock": (
-        "known limitation: the same lock name reached through a pointer that the loop reassigns "
-        "through a callee or an out-parameter, so two different objects look like one"),
+        "known limitation: one lock name for two objects: a loop switches the locked object "
+        "(slub deactivate_slab's n/n2, page_vma_mapped_walk's pvmw->ptl through map_pte), or two "
+        "expressions alias one lock (get_signal's sighand vs current->sighand), or a locking "
+        "helper's 'locked' flag lives in a struct (compaction's cc->zone->lock)"),
     "double-unlock": (
-        "known limitation: loops that switch the locked object (slub's n / n2, z3fold's zhdr) "
-        "where the switch is conditional on data the walk does not track"),
+        "known limitation: z3fold_reclaim_page switches zhdr inside the loop under conditions on "
+        "page flags the walk does not track"),
     "unlock-without-lock": (
-        "known limitation: the lock was taken by a callee through an out-parameter or a "
-        "macro outside the rules (pcp_spin_trylock in page_alloc.c is a file-local macro)"),
+        "known limitation: the lock was taken through an alias or by a callee the rules do not "
+        "name (get_signal: do_signal_stop releases current->sighand->siglock taken as "
+        "sighand->siglock; copy_pte_range/generic_access_phys: dst_ptl/ptl taken through a "
+        "pte_offset_map_lock out-parameter of a different expression)"),
     "irqsave-mismatch": (
-        "known limitation: a wrapper returns with an irqsave lock held (compact_lock_irqsave) "
-        "and the flags go through a pointer the summary does not carry"),
+        "intentional code: do_oops_enter_exit drops the irqsave lock with spin_unlock() to spin, "
+        "then retakes it with spin_lock() and finally restores the flags (legal, unusual)"),
 }
 
 
