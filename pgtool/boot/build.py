@@ -34,6 +34,7 @@ MIN_VERSION = (4, 0)  # oldest tree the current gcc (12) can build for i386
 _STEP = re.compile(r"^\s+([A-Z][A-Z0-9_]*(?: \[[mMU]\])?)\s+(\S+)")
 # gcc and ld messages, in the order they are looked for
 _COMPILER_ERROR = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:(?P<col>\d+):)? (?:fatal )?error: (?P<msg>.*)$")
+_MACRO_USE = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?:\d+:)? note: in expansion of macro .(?P<macro>\w+).")
 _LINK_ERROR = re.compile(r"(?P<msg>(?:undefined reference to|multiple definition of) .*)$")
 _MAKE_ERROR = re.compile(r"^make(?:\[\d+\])?: \*\*\* (?P<msg>.*)$")
 _NO_SPACE = "No space left on device"
@@ -178,7 +179,14 @@ def first_error(log_text: str, tree: Path) -> BuildError | None:
             if pattern is _COMPILER_ERROR:
                 file, number = rel(m.group("file")), int(m.group("line"))
                 col = f"{m.group('col')}:" if m.group("col") else ""
-                return BuildError(f"{file}:{number}:{col} error: {m.group('msg')}", file, number, excerpt)
+                headline = f"{file}:{number}:{col} error: {m.group('msg')}"
+                # An error inside a header macro: name the use site too.
+                for note in lines[index + 1: index + 12]:
+                    use = _MACRO_USE.match(note)
+                    if use and not use.group("file").endswith(".h"):
+                        headline += f" (in macro {use.group('macro')} used at {rel(use.group('file'))}:{use.group('line')})"
+                        break
+                return BuildError(headline, file, number, excerpt)
             return BuildError(rel(line.strip()), None, None, excerpt)
     return None
 

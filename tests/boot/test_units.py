@@ -143,3 +143,20 @@ def test_a_user_rule_file_adds_a_pattern(tmp_path):
     rules = ConsoleRules.load(tmp_path)
     lines = ["[    1.0] Out of memory: Killed process 1 (init)\n", f"{MARKER}\n"]
     assert classify(lines, rules, MARKER, ended="exited").cls == "oom"
+
+
+def test_error_inside_a_header_macro_names_the_use_site(tmp_path):
+    """Real gcc output: the error is reported in the header, the patch is in the .c file."""
+    tree = tmp_path / "linux"
+    (tree / "include").mkdir(parents=True)
+    (tree / "mm").mkdir()
+    (tree / "include" / "state.h").write_text("#define STATE(name) struct state name = { 1 } 2\n")
+    (tree / "mm" / "user.c").write_text('#include "state.h"\nstruct state { int x; };\n'
+                                        "void f(void)\n{\n\tSTATE(s);\n}\n")
+    proc = subprocess.run([*find_toolchain().cc_argv(), "-c", "-I", str(tree / "include"),
+                           "-o", "/dev/null", str(tree / "mm" / "user.c")],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode != 0
+    err = first_error(proc.stderr, tree)
+    assert (err.file, err.line) == ("include/state.h", 1)
+    assert err.headline.endswith("(in macro STATE used at mm/user.c:5)")
