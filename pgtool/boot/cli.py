@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pgtool.boot.check import BootResult, boot_check
+from pgtool.errors import InfraError
 from pgtool.tree import default_tree
 
 
@@ -32,6 +33,14 @@ def report(result: BootResult) -> str:
         out.append(f"  {name + ':':<13}{path}")
     out += [f"  note: {note}" for note in result.notes]
     return "\n".join(out)
+
+
+def _write_json(path: Path, payload: dict) -> None:
+    text = json.dumps(payload, indent=2)
+    if str(path) == "-":
+        click.echo(text)
+    else:
+        path.write_text(text + "\n")
 
 
 @click.command("boot-check")
@@ -59,20 +68,20 @@ def boot_check_cmd(ctx: click.Context, tree, config, timeout, no_output, append,
 
     Exit status: 0 pass, 1 fail (build error or kernel failure), 2 error.
     """
-    result = boot_check(tree or default_tree(), config, timeout=timeout, no_output=no_output,
-                        keep=keep, append=append, accel=accel, jobs=jobs,
-                        progress=(lambda m: None) if quiet else _progress)
+    try:
+        result = boot_check(tree or default_tree(), config, timeout=timeout, no_output=no_output,
+                            keep=keep, append=append, accel=accel, jobs=jobs,
+                            progress=(lambda m: None) if quiet else _progress)
+    except InfraError as exc:
+        # CI reads the JSON: a machine problem is verdict "error", not a kernel failure.
+        if json_path:
+            payload = {"verdict": "error", "class": "infrastructure", "headline": exc.one_line(), "exit_code": 2}
+            _write_json(json_path, payload)
+        raise
     text = report(result)
     if json_path:
-        payload = json.dumps(result.to_json(), indent=2)
-        if str(json_path) == "-":
-            click.echo(payload)
-            click.echo(text, err=True)
-        else:
-            json_path.write_text(payload + "\n")
-            click.echo(text)
-    else:
-        click.echo(text)
+        _write_json(json_path, result.to_json())
+    click.echo(text, err=json_path is not None and str(json_path) == "-")
     # sys.exit, not ctx.exit: pgtool.cli.main runs click with standalone_mode=False,
     # where click returns ctx.exit's code instead of exiting with it.
     sys.exit(result.exit_code)

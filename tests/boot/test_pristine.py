@@ -89,3 +89,17 @@ def test_interrupt_during_build_leaves_no_process(kernel_tree, tmp_path, sig):
     assert proc.returncode == 130
     time.sleep(0.5)
     assert leftover_processes(str(cache)) == []
+
+
+def test_missing_qemu_is_an_error_not_a_kernel_failure(kernel_tree, boot_cache, tmp_path, monkeypatch, capsys):
+    from pgtool.boot import qemu
+    from pgtool.cli import main
+
+    monkeypatch.setattr(qemu, "QEMU", "qemu-system-i386-not-installed")
+    out = tmp_path / "result.json"
+    with pytest.raises(SystemExit) as exit_:
+        main(["boot-check", "--tree", str(kernel_tree), "--json", str(out), "-q"])
+    assert exit_.value.code == 2
+    assert json.loads(out.read_text())["verdict"] == "error"
+    err = capsys.readouterr().err
+    assert err.strip() == "pgtool: error: qemu-system-i386-not-installed not found (install Debian's qemu-system-x86)"
