@@ -83,12 +83,8 @@ def boot_check(tree: str | Path, config: str = "tiny", *, timeout: float = 120.0
                              timeout=timeout, no_output=min(no_output, timeout))
         run = qemu.boot(plan, rules, MARKER, built.build_dir / "boot" / "console.log", cache_root(), progress)
     lines = run.console_log.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)
-    infra = None
-    if run.ended == "exited" and run.exit_code not in (0, 1) or (
-            run.exit_code == 1 and not lines and run.stderr.strip()):
-        infra = f"{qemu.QEMU} failed (exit {run.exit_code}): " + (run.stderr.strip().splitlines() or ["no message"])[0]
     verdict: Verdict = classify(lines, rules, MARKER, ended=run.ended,
-                                guest_panicked=run.guest_panicked, infra=infra)
+                                guest_panicked=run.guest_panicked, infra=_qemu_failure(run, lines))
     base.verdict, base.cls, base.headline, base.excerpt = verdict.verdict, verdict.cls, verdict.headline, verdict.excerpt
     base.qemu_command, base.accel, base.qemu_exit_code = run.command, run.accel, run.exit_code
     base.artefacts.update(console_log=str(run.console_log), initrd=str(initrd))
@@ -99,6 +95,16 @@ def boot_check(tree: str | Path, config: str = "tiny", *, timeout: float = 120.0
     if run.ended in ("settled", "no-output", "timeout"):
         base.notes.append(f"QEMU stopped by pgtool ({run.ended}) after {run.seconds:.1f} s")
     return _finish(base, keep, started)
+
+
+def _qemu_failure(run: qemu.QemuRun, lines: list[str]) -> str | None:
+    """QEMU's own failure (crash, bad option, no KVM when forced), not the guest's."""
+    died = run.ended == "exited" and run.exit_code not in (0, 1)      # 1 = pvpanic
+    refused = run.exit_code == 1 and not lines and run.stderr.strip()  # nothing booted at all
+    if not (died or refused):
+        return None
+    message = (run.stderr.strip().splitlines() or ["no message"])[-1]
+    return f"{qemu.QEMU} failed (exit {run.exit_code}): {message}"
 
 
 def _base_result(tree: Path, spec: kconfig.ConfigSpec, compiler: str, built: BuildResult) -> BootResult:
