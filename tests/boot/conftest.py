@@ -7,7 +7,9 @@ PGTOOL_TEST_BOOT_CACHE to reuse one between runs while developing.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,18 +38,36 @@ def _git(tree: Path, *args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def test_kernel(kernel_worktree: Path, boot_cache: Path) -> Path:
-    """The baseline plus init/pgtool_test.c: an initcall failing as pgtool_test=<mode> asks.
+def boot_worktree(kernel_tree: Path) -> Path:
+    """A checkout of the baseline private to these tests, kept in .cache/ between sessions.
 
-    Module-scoped and restored afterwards: the worktree is shared by the session.
+    Not the shared `kernel_worktree`: the test kernel patches files in it for
+    minutes, and other sessions running at the same time reset that one. A
+    file lock serialises two sessions of these tests.
     """
-    source = kernel_worktree / "init" / "pgtool_test.c"
-    source.write_text((DATA / "pgtool_test.c").read_text())
-    with open(kernel_worktree / "init" / "Makefile", "a") as makefile:
+    path = REPO / ".cache" / "boot-worktree-6.1"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / (path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (path / ".git").exists():
+            shutil.rmtree(path, ignore_errors=True)
+            _git(kernel_tree, "worktree", "prune")
+            _git(kernel_tree, "worktree", "add", "-q", "--detach", str(path), "baseline")
+        else:
+            _git(path, "checkout", "-q", "-f", "--detach", "baseline")
+            _git(path, "clean", "-q", "-f", "-d")
+        yield path
+        _git(path, "checkout", "-q", "-f", "--detach", "baseline")
+        _git(path, "clean", "-q", "-f", "-d")
+
+
+@pytest.fixture(scope="module")
+def test_kernel(boot_worktree: Path, boot_cache: Path) -> Path:
+    """The baseline plus init/pgtool_test.c: an initcall failing as pgtool_test=<mode> asks."""
+    (boot_worktree / "init" / "pgtool_test.c").write_text((DATA / "pgtool_test.c").read_text())
+    with open(boot_worktree / "init" / "Makefile", "a") as makefile:
         makefile.write("obj-y += pgtool_test.o\n")
-    yield kernel_worktree
-    source.unlink(missing_ok=True)
-    _git(kernel_worktree, "checkout", "-q", "-f", "baseline", "--", "init/Makefile", "mm/filemap.c")
+    return boot_worktree
 
 
 def leftover_processes(needle: str) -> list[str]:
