@@ -45,6 +45,9 @@ def test_debug_kernel_boots_clean(debug_build):
     ("warn", "warning", "WARNING: CPU: 0 PID: 1 at init/pgtool_test.c:"),
     ("lockdep_double", "lockdep", "WARNING: possible recursive locking detected"),
     ("lockdep_unbalanced", "lockdep", "WARNING: bad unlock balance detected!"),
+    ("oops", "oops", "BUG: kernel NULL pointer dereference"),
+    ("sleep_atomic", "sleep-in-atomic", "BUG: sleeping function called from invalid context"),
+    ("bad_page", "bad-page-state", "BUG: Bad page state"),
 ])
 def test_failure_class(test_kernel, debug_build, mode, cls, headline):
     result = boot_check(test_kernel, "debug", timeout=120, append=f"pgtool_test={mode}")
@@ -53,8 +56,8 @@ def test_failure_class(test_kernel, debug_build, mode, cls, headline):
     assert result.build_steps < 10   # nothing rebuilt: only the boot differs
     if mode != "panic":
         assert "pgtool_test_init" in result.excerpt   # the call trace is shown
-    if mode in ("panic", "bug"):
-        assert result.qemu_exit_code == 1   # pvpanic made QEMU fail too
+    if mode in ("panic", "bug", "oops"):
+        assert result.qemu_exit_code == 1   # pvpanic made QEMU fail too (PANIC_ON_OOPS)
 
 
 def test_hang_within_timeout(test_kernel, debug_build):

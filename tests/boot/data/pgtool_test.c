@@ -7,6 +7,10 @@
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/bug.h>
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/page-flags.h>
 #include <linux/printk.h>
 #include <linux/processor.h>
 #include <linux/spinlock.h>
@@ -14,6 +18,7 @@
 
 static char pgtool_test_mode[32] __initdata;
 static DEFINE_SPINLOCK(pgtool_test_lock);
+int *pgtool_test_null;	/* global: the compiler cannot prove it NULL */
 
 static int __init pgtool_test_setup(char *arg)
 {
@@ -46,6 +51,21 @@ static int __init pgtool_test_init(void)
 	}
 	if (!strcmp(mode, "lockdep_unbalanced"))
 		spin_unlock(&pgtool_test_lock);	/* never taken */
+	if (!strcmp(mode, "oops"))
+		*(volatile int *)READ_ONCE(pgtool_test_null) = 1;
+	if (!strcmp(mode, "sleep_atomic")) {
+		spin_lock(&pgtool_test_lock);
+		msleep(1);
+		spin_unlock(&pgtool_test_lock);
+	}
+	if (!strcmp(mode, "bad_page")) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (page) {
+			SetPageActive(page);	/* a flag that must be clear at free */
+			__free_page(page);
+		}
+	}
 	return 0;
 }
 late_initcall(pgtool_test_init);
