@@ -231,7 +231,10 @@ def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]],
         else:
             known = set_sites.get((family, flag), [])
             where = f"; it is set in {known[0][2]} ({known[0][0]}:{known[0][1]})" if known else ""
-            some = any((h.flag, h.release, h.at) in analysis.cleared_on_arrival for h in hits)
+            # "some path": a function on the way (the caller, or one that passed
+            # the release up) reaches it cleared on another of its paths
+            some = any((h.flag, h.release, v) in analysis.cleared_on_arrival
+                       for h in hits for v in h.via | {h.at})
             msg = f"{flag}{why} is not cleared on {'some' if some else 'any'} path into {call}{where}"
         details = [f"set: {s.function} ({s.file}:{s.line})" for s in setters]
         if not setters:
