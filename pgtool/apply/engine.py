@@ -348,10 +348,12 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                 hr.status = got
                 continue
             pl = got
-            if strict and (pl.level >= Level.WHITESPACE or h.damaged):
+            if strict and pl.level == Level.FUZZ:
+                # every other level matches all context and removed lines and keeps the
+                # file's own bytes for context, so a user's edit can only be lost here
                 hr.status = "failed"
-                result.error = (f"{old} has uncommitted changes and the patch does not apply cleanly "
-                                f"on top of them")
+                result.error = (f"{old} has uncommitted changes and the patch needs fuzz on top of them; "
+                                f"refusing (commit or stash the edit first)")
                 continue
             result.repairs.extend(reading.notes)
             hr.line = pl.pos + 1 - pl.trim_head if reading.pre else pl.pos
@@ -451,12 +453,14 @@ def _apply_locked(sources: list[str], tree: Path, options: Options | None, progr
         if progress and sum(len(c) for c in chunks) >= 100:
             hunks = sum(len(f.hunks) for c in chunks for f in c)
             progress(f"{msg.source}: {sum(len(c) for c in chunks)} files, {hunks} hunks")
+        parts = []
         for raw_files in chunks:
-            result = _apply_one(msg, raw_files, tree, opts, overlay, (pending, rejects, modes))
-            results.append(result)
-            if result.status not in ("applied", "checked") and not (opts.reject and result.status == "failed"):
+            part = _apply_one(msg, raw_files, tree, opts, overlay, (pending, rejects, modes))
+            parts.append(part)
+            if part.status not in ("applied", "checked") and not (opts.reject and part.status == "failed"):
                 stopped = True
                 break
+        results.append(_merge(parts))  # one result per message, whatever the sections
         if stopped:
             break
         if opts.commit and not opts.check:
@@ -472,6 +476,18 @@ def _apply_locked(sources: list[str], tree: Path, options: Options | None, progr
         _write(tree, pending, rejects, modes)
         written = True
     return ApplyResult(results, written, recovered)
+
+
+def _merge(parts: list[PatchResult]) -> PatchResult:
+    result = parts[0]
+    for part in parts[1:]:
+        result.files += part.files
+        result.repairs += part.repairs
+        result.fixed_text += part.fixed_text
+        result.error = result.error or part.error
+        if part.status not in ("applied", "checked"):
+            result.status = part.status
+    return result
 
 
 def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, staged) -> PatchResult:

@@ -201,14 +201,28 @@ def test_uncommitted_edits_are_never_lost(repo, tmp_path):
     assert proc.returncode == 0, proc.stdout.decode()
     result = path.read_text()
     assert "/* mine */" in result and "/* one */" in result and "/* two */" in result
-    # a damaged patch (needs whitespace-insensitive matching) is refused on a dirty file
+    # a damaged patch (whitespace-insensitive match) keeps the user's edit too
     path.write_text(edited)
     damaged = "\n".join(line if not line.startswith(" ") else line.strip() for line in patch_text.split("\n"))
     patch.write_text(damaged)
     proc = run_pgtool("apply", "--tree", str(repo), str(patch))
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    result = path.read_text()
+    assert "/* mine */" in result and "/* one */" in result and "/* two */" in result
+    # an edit inside a hunk's outer context: fuzz would ignore it, so on a dirty file it is refused
+    lines = split_lines(edited)
+    lines[203] = lines[203].rstrip("\n") + " /* also mine */\n"
+    path.write_text("".join(lines))
+    patch.write_text(patch_text)
+    proc = run_pgtool("apply", "--fuzz", "3", "--tree", str(repo), str(patch))
     assert proc.returncode == 1
     assert "uncommitted changes" in proc.stdout.decode() + proc.stderr.decode()
-    assert path.read_text() == edited
+    assert path.read_text() == "".join(lines)
+    # committed, the same edit is fuzz's to ignore
+    sh(repo, "git", "commit", "-qam", "mine")
+    proc = run_pgtool("apply", "--fuzz", "3", "--tree", str(repo), str(patch))
+    assert proc.returncode == 0, proc.stdout.decode()
+    assert "/* also mine */" in path.read_text() and "/* two */" in path.read_text()
 
 
 def test_crlf_stdin_json_and_dry_run(repo, tmp_path):
