@@ -237,8 +237,10 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
                 summary_ops.append(LockOp(fname, cls, "acquire" if delta > 0 else "release",
                                           variant=_exit_variant(key, exits, delta), template=tmpl,
                                           ret_value=ret_value, origin=f"{file}:{function.start_line}"))
-            if delta > 0 and not annotated and not stats.exhausted and \
-                    (tmpl is None or not is_wrapper_name(fname)):
+            returned = {r.site.expr.name for r in exits if isinstance(r.site.expr, c_ast.ID)}
+            if delta > 0 and not annotated and not stats.exhausted and not is_wrapper_name(fname) \
+                    and _root_of_text(key[1]) not in returned:
+                # (a function returning the object whose lock it holds hands it over)
                 # A lock wrapper (named for it) or an annotated function returns
                 # holding a lock on purpose; anything else is worth a look.
                 lines = sorted({r.site.line for r in exits})
