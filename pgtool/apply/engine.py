@@ -156,7 +156,7 @@ def _dirty(tree: Path, rels: list[str]) -> set[str]:
         proc = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "-z", "--untracked-files=all",
                                "--", *rels[i:i + 400]], capture_output=True)
         if proc.returncode:
-            return set()
+            return set(rels)  # git cannot tell: treat every file as holding an edit (fail closed)
         for entry in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
             if len(entry) > 3:
                 out.add(entry[3:])
