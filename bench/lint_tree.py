@@ -8,7 +8,7 @@ speed. `--every K` lints every K-th file (a reproducible sample) and
 `--time-limit S` stops cleanly after S seconds; both say so in the output, so
 a partial walk is never presented as a whole one.
 
-Usage: python bench/lint_tree.py [--tree linux-src] [-j 2] [--every 1] [--time-limit 0]
+Usage: python bench/lint_tree.py [--tree linux-src] [-j 2] [--every 1] [--time-limit 0] [--start 0]
 """
 
 from __future__ import annotations
@@ -48,12 +48,15 @@ def main() -> int:
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--every", type=int, default=1)
     ap.add_argument("--time-limit", type=float, default=0.0)
+    ap.add_argument("--start", type=int, default=0, help="skip the first N files of the sorted list "
+                    "(to continue a walk stopped at its time limit)")
     args = ap.parse_args()
     files = sorted(str(p) for p in args.tree.rglob("*.c") if p.is_file() and ".git" not in p.parts)
     total_in_tree = len(files)
-    files = files[::args.every]
+    files = files[::args.every][args.start:]
     print(f"tree: {args.tree}: {total_in_tree} .c files; linting {len(files)}"
-          f"{f' (every {args.every}th)' if args.every > 1 else ''} with {args.jobs} worker(s)", flush=True)
+          f"{f' (every {args.every}th)' if args.every > 1 else ''}"
+          f"{f' from file #{args.start}' if args.start else ''} with {args.jobs} worker(s)", flush=True)
     t0 = time.perf_counter()
     done = crashes = functions = lines = failures = 0
     checks: Counter = Counter()
