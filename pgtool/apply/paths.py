@@ -80,6 +80,8 @@ def probe_strip(names: list[FileNames], tree: Path) -> int | None:
                     break
         if hits > best_hits:
             best, best_hits = level, hits
+        if hits == len(names):
+            break  # every name resolves: deeper levels cannot do better
     return best
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from pgtool.apply.paths import FileNames, squash
 from pgtool.errors import UserError
@@ -47,17 +46,27 @@ class Reading:
     notes: list[Repair] = field(default_factory=list)
     count_ok: bool = True
 
-    @cached_property
+    # cached by hand: functools.cached_property takes a lock per access (Python 3.11)
+    @property
     def pre(self) -> list[str]:
-        return [t for k, t in self.lines if k != "+"]
+        cached = self.__dict__.get("_pre")
+        if cached is None:
+            cached = self.__dict__["_pre"] = [t for k, t in self.lines if k != "+"]
+        return cached
 
-    @cached_property
+    @property
     def kinds(self) -> list[str]:
-        return [k for k, _ in self.lines if k != "+"]
+        cached = self.__dict__.get("_kinds")
+        if cached is None:
+            cached = self.__dict__["_kinds"] = [k for k, _ in self.lines if k != "+"]
+        return cached
 
-    @cached_property
+    @property
     def post(self) -> list[str]:
-        return [t for k, t in self.lines if k != "-"]
+        cached = self.__dict__.get("_post")
+        if cached is None:
+            cached = self.__dict__["_post"] = [t for k, t in self.lines if k != "-"]
+        return cached
 
 
 @dataclass
