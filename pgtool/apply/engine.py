@@ -286,7 +286,8 @@ def _normalize(msg: mail.PatchMessage, opts: Options) -> list[list[repair.RawFil
 def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path, opts: Options,
              overlay: _Overlay, dirty: set[str] | None):
     """Resolve and place one message's files; returns (PatchResult, clean files)."""
-    level = opts.strip if opts.strip is not None else paths.probe_strip([f.names for f in raw_files], tree)
+    level = opts.strip if opts.strip is not None else paths.probe_strip([f.names for f in raw_files], tree,
+                                                                                  overlay.files)
     result = PatchResult(msg.source, msg.subject, msg.author, "applied")
     cleans: list[model.CleanFile] = []
     resolved = []
@@ -299,15 +300,16 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         explicit = opts.strip is not None
         if creating:
             old, new = None, paths.resolve(f.names, tree, level, source=msg.source, creating=True,
-                                           explicit=explicit)
+                                           explicit=explicit, staged=overlay.files)
         elif f.git and ("rename from" in f.meta or "copy from" in f.meta):
             n = f.names
             new = paths.resolve(paths.FileNames(n.new, n.new, None, n.lineno), tree, level,
-                                source=msg.source, creating=True, explicit=explicit)
+                                source=msg.source, creating=True, explicit=explicit, staged=overlay.files)
             old = _resolve_or_gone(paths.FileNames(n.old, n.old, None, n.lineno), tree, level, msg.source,
-                                   explicit, gone_ok=overlay.exists(new))
+                                   explicit, gone_ok=overlay.exists(new), staged=overlay.files)
         else:
-            old = _resolve_or_gone(f.names, tree, level, msg.source, explicit, gone_ok=deleting)
+            old = _resolve_or_gone(f.names, tree, level, msg.source, explicit, gone_ok=deleting,
+                                   staged=overlay.files)
             new = None if deleting else old
         if deleting and old is None:
             raise UserError("deletion of an unnamed file", path=msg.source, line=f.lineno)
@@ -376,11 +378,12 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
 _GONE = "\0gone"  # an old path that no longer exists (its deletion or rename already applied)
 
 
-def _resolve_or_gone(names, tree: Path, level, source: str, explicit: bool, gone_ok: bool) -> str:
+def _resolve_or_gone(names, tree: Path, level, source: str, explicit: bool, gone_ok: bool,
+                     staged: dict | None = None) -> str:
     try:
-        return paths.resolve(names, tree, level, source=source, creating=False, explicit=explicit)
+        return paths.resolve(names, tree, level, source=source, creating=False, explicit=explicit, staged=staged)
     except UserError:
-        if gone_ok and not any(os.path.lexists(tree / (paths.strip(n, lv) or "\0"))
+        if gone_ok and not any(paths.exists(tree, paths.strip(n, lv), staged)
                                for n in (names.old, names.new) if n and n != paths.DEV_NULL
                                for lv in range(0, 4)):
             return _GONE

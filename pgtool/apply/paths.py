@@ -59,11 +59,16 @@ def strip(name: str, level: int) -> str | None:
     return "/".join(parts[level:])
 
 
-def _exists(tree: Path, rel: str | None) -> bool:
-    return rel is not None and os.path.lexists(tree / rel)
+def exists(tree: Path, rel: str | None, staged: dict | None = None) -> bool:
+    """On disk, or (with `staged`: results of earlier patches of this run) created or deleted there."""
+    if rel is None:
+        return False
+    if staged and rel in staged:
+        return staged[rel] is not None
+    return os.path.lexists(tree / rel)
 
 
-def probe_strip(names: list[FileNames], tree: Path) -> int | None:
+def probe_strip(names: list[FileNames], tree: Path, staged: dict | None = None) -> int | None:
     """The strip level under which most existing-file names resolve in `tree`.
 
     GNU patch without -p falls back to basenames and git assumes -p1; probing
@@ -75,7 +80,7 @@ def probe_strip(names: list[FileNames], tree: Path) -> int | None:
         hits = 0
         for n in names:
             for cand in (n.new, n.old):
-                if cand and cand != DEV_NULL and _exists(tree, strip(cand, level)):
+                if cand and cand != DEV_NULL and exists(tree, strip(cand, level), staged):
                     hits += 1
                     break
         if hits > best_hits:
@@ -86,7 +91,7 @@ def probe_strip(names: list[FileNames], tree: Path) -> int | None:
 
 
 def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, creating: bool,
-            explicit: bool = False) -> str:
+            explicit: bool = False, staged: dict | None = None) -> str:
     """The tree-relative path to patch for one file section.
 
     Tries the '+++' name, then '---', then 'Index:' under the strip level;
@@ -108,19 +113,19 @@ def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, cre
         return _safe(tree, rel, source, names.lineno)
     for cand in candidates:
         rel = strip(cand, lvl)
-        if _exists(tree, rel):
+        if exists(tree, rel, staged):
             return _safe(tree, rel, source, names.lineno)
     if not explicit:
         # patches concatenated from several sources mix strip levels: per file, as GNU patch
         for other in range(0, 6):
             for cand in candidates:
                 rel = strip(cand, other)
-                if other != lvl and _exists(tree, rel):
+                if other != lvl and exists(tree, rel, staged):
                     return _safe(tree, rel, source, names.lineno)
     if names.index and not explicit:
         for extra in range(0, 4):
             rel = strip(names.index, extra)
-            if _exists(tree, rel):
+            if exists(tree, rel, staged):
                 return _safe(tree, rel, source, names.lineno)
     shown = candidates[0] if candidates else names.index
     raise UserError(f"can't find file to patch: '{printable(shown or '')}' (strip level {lvl}; wrong -p?)",

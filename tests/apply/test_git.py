@@ -309,3 +309,18 @@ def test_mbox_with_cover_letter(repo, tmp_path):
     assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
     assert "Applying: sort: comments" in proc.stdout.decode()
     assert (repo / "lib/sort.c").read_text() == "".join(wanted)
+
+
+def test_mbox_patch_on_a_file_an_earlier_patch_creates(repo, tmp_path):
+    """Patch 2 of a series edits the file patch 1 adds; nothing is on disk in between."""
+    first = ("From 1 Mon Sep 17 00:00:00 2001\nFrom: A <a@example.org>\nSubject: [PATCH 1/2] add\n\n---\n"
+             "diff --git a/lib/pg_new.c b/lib/pg_new.c\nnew file mode 100644\n--- /dev/null\n+++ b/lib/pg_new.c\n"
+             "@@ -0,0 +1,3 @@\n+int a;\n+int b;\n+int c;\n-- \n2.39.5\n\n")
+    second = ("From 2 Mon Sep 17 00:00:00 2001\nFrom: A <a@example.org>\nSubject: [PATCH 2/2] edit\n\n---\n"
+              "diff --git a/lib/pg_new.c b/lib/pg_new.c\n--- a/lib/pg_new.c\n+++ b/lib/pg_new.c\n"
+              "@@ -1,3 +1,3 @@\n int a;\n-int b;\n+int b2;\n int c;\n-- \n2.39.5\n")
+    mbox = tmp_path / "two.mbox"
+    mbox.write_text(first + second)
+    proc = run_pgtool("apply", "--tree", str(repo), str(mbox))
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert (repo / "lib/pg_new.c").read_text() == "int a;\nint b2;\nint c;\n"
