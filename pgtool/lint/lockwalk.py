@@ -261,10 +261,13 @@ class LockWalk:
             node = _at_line(item.node, item.line)
             return self.release(st, key, cls, node, name=f"end of {'scoped_guard' if call_name(item.node) else 'guard'} scope")
         op = self.ops.get(item.func or "")
-        if op is not None and op.action in ("release", "restore"):
-            # __cleanup__(unlock_fn) on a lock pointer variable
-            key = (op.cls.name, op.cls.global_name or item.var or "")
-            return self.release(st, key, op.cls, _at_line(item.node, item.line), name=item.func or "")
+        if op is not None and op.action in ("release", "restore") and item.var:
+            # __cleanup__(fn) calls fn(&var) at scope exit
+            arg = c_ast.UnaryOp("&", c_ast.ID(item.var))
+            key = self.key_for(op, [arg]) if op.template is not None or op.cls.global_name else \
+                (op.cls.name, item.var)
+            if key is not None:
+                return self.release(st, key, op.cls, _at_line(item.node, item.line), name=item.func or "")
         return st
 
     def guard_target(self, node: c_ast.Node) -> tuple[LockClass, tuple] | None:

@@ -63,3 +63,38 @@ void guard_double_lock(struct res *r)
 	r->v = 5;
 	mutex_unlock(&r->m);
 }	/* the guard's release here is a consequence, listed under the double lock */
+
+/* __cleanup__ variables: the cleanup function runs at every scope exit. */
+struct cl { spinlock_t lock; int v; };
+
+static void unlock_ptr(spinlock_t **p)
+{
+	spin_unlock(*p);
+}
+
+static void forget_ptr(spinlock_t **p)
+{
+	*p = 0;
+}
+
+int cleanup_unlocks_ok(struct cl *c)
+{
+	spinlock_t *l __attribute__((__cleanup__(unlock_ptr))) = &c->lock;
+
+	spin_lock(l);
+	if (c->v)
+		return 1;
+	c->v = 2;
+	return 0;
+}
+
+int cleanup_does_not_unlock(struct cl *c)
+{
+	spinlock_t *l __attribute__((__cleanup__(forget_ptr))) = &c->lock;
+
+	spin_lock(l);
+	if (c->v)
+		return -EBUSY;	/* expect: inconsistent-exit l */
+	spin_unlock(l);
+	return 0;
+}
