@@ -223,7 +223,7 @@ def release_findings(analysis: FlagAnalysis, reasons: dict[str, dict[str, str]],
         setters = sorted({s for h in hits for s in h.setters}, key=lambda s: (s.file, s.line))
         reason = reasons.get(family, {}).get(flag)
         why = f" ({reason})" if reason else ""
-        call = f"{release.call}()" + (f" (after {release.after}())" if release.after else "")
+        call = f"{release.call}()" + (f" ({release.after})" if release.after else "")
         if setters:
             first = setters[0]
             msg = (f"{flag}{why} can still be set when {call} releases the object: "

@@ -41,8 +41,9 @@ class Site:
     file: str
     line: int
     call: str = ""
-    after: str = ""     # the call just before it in the function: tells apart two
-                        # release calls of one name without a line number
+    after: str = ""     # where it stands (the call before it, the loop and label it is
+                        # under): tells apart two release calls of one name without a
+                        # line number, for fingerprints
 
 
 @dataclass
@@ -191,6 +192,28 @@ class _FunctionWalk:
         self.complete = True
         self.tracked = self._tracked_vars()
         self._order = None
+        self._loops: dict | None = None
+        self._labels: list = []
+
+    def _landmarks(self, node: c_ast.FuncCall) -> str:
+        """`after unlock_page(), in list_for_each_entry_safe, below out_unlock:`."""
+        parts = []
+        prev = self._previous_call(node)
+        if prev:
+            parts.append(f"after {prev}()")
+        if self._loops is None:
+            self._loops, self._labels = {}, []
+            _enclosing_loops(self.fn.ast.body, None, self._loops)
+            self._labels = sorted((n.coord.line, n.name) for n in _walk_all(self.fn.ast.body)
+                                  if isinstance(n, c_ast.Label) and n.coord is not None)
+        loop = self._loops.get(id(node))
+        if loop:
+            parts.append(f"in {loop}")
+        line = node.coord.line if node.coord else 0
+        label = [name for at, name in self._labels if at <= line]
+        if label:
+            parts.append(f"below {label[-1]}:")
+        return ", ".join(parts)
 
     def _previous_call(self, node: c_ast.FuncCall) -> str:
         """Name of the call that precedes `node` in source order (not inside it)."""
@@ -314,7 +337,7 @@ class _FunctionWalk:
         for fam in self.a.families:
             rel = fam.releases.get(name)
             if rel is not None and len(args) > rel.arg:
-                site = Site(self.fn.name, self.fn.file, line, name, self._previous_call(node))
+                site = Site(self.fn.name, self.fn.file, line, name, self._landmarks(node))
                 group = self.objects.group(object_root(args[rel.arg]))
                 audited = self.a.audit[fam.name] if rel.definite else self.a.strict[fam.name]
                 flags = {f: {site: frozenset()} for f in audited}
@@ -374,6 +397,36 @@ class _FunctionWalk:
                     if isinstance(t, tuple):
                         self.summary.sets.setdefault(i, {})[flag] = Site(t[3], t[1], t[2])
                         break
+
+
+def _walk_all(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n is not None:
+            yield n
+            stack.extend(child for _, child in n.children())
+
+
+def _enclosing_loops(node, loop: str | None, out: dict) -> None:
+    """id(call) -> the innermost loop around it (an iterator macro's name, or for/while/do)."""
+    stack = [(node, loop)]
+    while stack:
+        n, cur = stack.pop()
+        if n is None:
+            continue
+        if isinstance(n, c_ast.FuncCall):
+            out.setdefault(id(n), cur)
+        if isinstance(n, c_ast.For):
+            head = call_name(n.cond) if isinstance(n.cond, c_ast.FuncCall) and n.init is None else None
+            inner = head or "a for loop"
+            stack.extend((child, cur if child is not n.stmt else inner) for _, child in n.children())
+            continue
+        if isinstance(n, (c_ast.While, c_ast.DoWhile)):
+            inner = "a while loop"
+            stack.extend((child, cur if child is not n.stmt else inner) for _, child in n.children())
+            continue
+        stack.extend((child, cur) for _, child in n.children())
 
 
 def _merge(summaries: list[Summary]) -> Summary:
