@@ -9,14 +9,16 @@ __folio_clear_x in mm/ that stands (as a statement) before a release of the
 same page or folio in the same function is deleted, one at a time. A release
 is a rules release or may-release call, or a call to an mm/ function whose
 summary releases that argument, with a path from the clear to it in the
-function's CFG. Each mutant is checked as a change under review (diff-aware:
+function's CFG on which the object's variables are not rebound and nothing
+else sets or clears that flag on it (the clear is the last word before the
+release). Each mutant is checked as a change under review (diff-aware:
 the unified diff of the deletion is given and the mutated function is the
 scope, as `lint-locks --patch` does), over all of mm/; it is caught when a
 `flag-not-cleared-at-release` finding about the deleted flag appears that the
 unmutated tree, checked with the same diff and scope, does not have. The tree-wide mode
 (no diff, rules' must-clear flags only) is measured on the same mutants too.
 
-Usage: python bench/flag_mutants.py [--tree linux-src] [--limit N]
+Usage: python bench/flag_mutants.py [--tree linux-src] [--limit N] [--list-only]
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ sys.path.insert(0, str(REPO))
 from pgtool.cfront import default_cache_dir, parse_file, parse_files  # noqa: E402
 from pgtool.lint.cfg import build_cfg  # noqa: E402
 from pgtool.lint.flags import _one_per_prefix, check_files  # noqa: E402
-from pgtool.lint.flags_calls import ObjectMap, call_args, call_name, object_root, set_conversions  # noqa: E402
+from pgtool.lint.flags_calls import (ObjectMap, call_args, call_name, classify_call, object_root,  # noqa: E402
+                                    set_conversions)
 from pgtool.lint.flags_family import load_bitops, load_families  # noqa: E402
 from pgtool.lint.flags_walk import FlagAnalysis  # noqa: E402
 from pgtool.rules import load_rules  # noqa: E402
@@ -108,9 +111,10 @@ def _positions(cfg):
     return where
 
 
-def _binds(block, names: set[str], upto: int | None = None) -> bool:
+def _binds(block, names: set[str], upto: int | None = None, flag_ops=None) -> bool:
     """Does the block (its first `upto` items) give one of `names` a new value
-    (`page = ...`, `struct page *page = ...`)?"""
+    (`page = ...`, `struct page *page = ...`), or set or clear the flag on
+    that object again (then the deleted clear was not the last word on it)?"""
     for item in block.items[:upto]:
         if isinstance(item, c_ast.Decl) and item.name in names:
             return True
@@ -120,29 +124,40 @@ def _binds(block, names: set[str], upto: int | None = None) -> bool:
                 n = stack.pop()
                 if isinstance(n, c_ast.Assignment) and isinstance(n.lvalue, c_ast.ID) and n.lvalue.name in names:
                     return True
+                if flag_ops is not None and isinstance(n, c_ast.FuncCall) and flag_ops(n):
+                    return True
                 stack.extend(child for _, child in n.children())
     return False
 
 
-def _reaches(cfg, src, dst, names: set[str]) -> bool:
+def _reaches(cfg, src, dst, names: set[str], flag_ops) -> bool:
     """Is there a path from position `src` to position `dst` on which the
-    object's variables keep designating the same object?"""
+    object's variables keep designating the same object and nothing else
+    sets or clears the flag on it?"""
+    block = cfg.blocks[src[0]]
     if src[0] == dst[0] and dst[1] > src[1]:
-        return True
-    seen, stack = set(), [e.dst for e in cfg.blocks[src[0]].succs]
+        return not any(_binds(type(block)(0, block.items[k:k + 1]), names, None, flag_ops)
+                       for k in range(src[1] + 1, dst[1]))
+    if any(_binds(type(block)(0, block.items[k:k + 1]), names, None, flag_ops)
+           for k in range(src[1] + 1, len(block.items))):
+        return False
+    seen, stack = set(), [e.dst for e in block.succs]
     while stack:
         b = stack.pop()
-        if b == dst[0] and not _binds(cfg.blocks[b], names, dst[1]):
+        if b == dst[0] and not _binds(cfg.blocks[b], names, dst[1], flag_ops):
             return True
-        if b in seen or _binds(cfg.blocks[b], names):
+        if b in seen or _binds(cfg.blocks[b], names, None, flag_ops):
             continue
         seen.add(b)
         stack.extend(e.dst for e in cfg.blocks[b].succs)
     return False
 
 
-def mutant_sites(functions, family, release_args, cfgs):
-    """(function, clear call, release call): a clear with a path to a release of its object."""
+def mutant_sites(functions, family, release_args, cfgs, bitops, last_word=True):
+    """(function, clear call, release call): a clear with a path to a release of its object.
+
+    `last_word=False` drops the condition that no other set/clear of the flag
+    stands between them (to list the sites that condition excludes)."""
     sites = []
     for fn in functions:
         objects = ObjectMap(fn.ast)
@@ -163,8 +178,12 @@ def mutant_sites(functions, family, release_args, cfgs):
                                         for i in release_args.get(rname, ())):
                     continue
                 names = {v for v in objects.locals if objects.group(v) == group}
+
+                def flag_ops(node, flag=family.canonical(family.accessors[name].flag), group=group):
+                    return last_word and any(op.flag == flag and objects.group(op.obj) == group
+                                             and op.op != "test" for op in classify_call(node, [family], bitops))
                 if id(call) in where and id(rel) in where and \
-                        _reaches(cfgs(fn), where[id(call)], where[id(rel)], names):
+                        _reaches(cfgs(fn), where[id(call)], where[id(rel)], names, flag_ops):
                     sites.append((fn, call, rel))
                     break
     return sites
@@ -201,6 +220,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tree", default=str(REPO / "linux-src"))
     ap.add_argument("--limit", type=int, default=0, help="check only the first N mutants")
+    ap.add_argument("--list-only", action="store_true", help="list the mutant sites, check none")
     args = ap.parse_args()
     tree = Path(args.tree)
     rules = load_rules("flags")
@@ -244,8 +264,16 @@ def main() -> int:
         summary = enum.summaries.get((fn.file, fn.name, fn.start_line))
         if summary and summary.releases:
             release_args.setdefault(fn.name, set()).update(summary.releases)
-    sites = mutant_sites(functions, page, release_args, cfgs)
+    sites = mutant_sites(functions, page, release_args, cfgs, load_bitops(rules))
     print(f"\n== mutants: {len(sites)} clear calls stand before a release of the same page or folio in mm/")
+    loose = mutant_sites(functions, page, release_args, cfgs, load_bitops(rules), last_word=False)
+    kept = {(fn.file, call.coord.line) for fn, call, _ in sites}
+    for fn, call, rel in loose:
+        if (fn.file, call.coord.line) not in kept:
+            print(f"  not a mutant: {fn.file}:{call.coord.line} {fn.name}: {call_name(call)}() - another set or "
+                  f"clear of the flag on that object stands between it and {call_name(rel)}() line {rel.coord.line}")
+    if args.list_only:
+        return 0
     if args.limit:
         sites = sites[:args.limit]
     by_file: dict[str, list] = {}
