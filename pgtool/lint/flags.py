@@ -7,7 +7,8 @@ Check ids (stable):
   accessor clears it;
 - flag-never-cleared: the analysed code sets a member and clears it nowhere;
 - flag-not-cleared-at-release: a flag that must be clear when the object is
-  released can reach a release still set (see flags_walk).
+  released can reach a release still set (see flags_walk);
+- flag-walk-bounded (a note): a function's path walk hit the budget.
 
 `run(ctx)` is the family entry the lint registry calls; `check_files()` is the
 same for callers that hold parsed functions and a tree but no CheckContext.
@@ -106,6 +107,11 @@ def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text:
     analysis.run(focus=focus)
     findings += [f for f in never_cleared(analysis, families)
                  if scope is None or (f.file, f.function) in scope]
+    # A walk stopped by the budget is said, not passed off as clean.
+    findings += [Finding("flag-walk-bounded", "note", fn.file, fn.start_line, 1, fn.name,
+                         f"path walk stopped after {budget} states: flag results for this function "
+                         f"are incomplete", subject=fn.name, family=FAMILY)
+                 for fn in analysis.exhausted if scope is None or (fn.file, fn.name) in scope]
     findings += release_findings(analysis, reasons, scope)
     return findings
 

@@ -81,6 +81,10 @@ class FlagAnalysis:
         # family -> flags checked at release (must_clear plus audited), and the strict subset
         self.audit = {f.name: set(f.must_clear) | set((audit or {}).get(f.name, ())) for f in families}
         self.strict = {f.name: set((strict or {}).get(f.name, ())) for f in families}
+        # Flags the release check looks at: the walk keeps no state for others,
+        # which would only multiply the paths (a function that copies twenty
+        # flags one `if` at a time has 2^20 of them).
+        self.tracked = set().union(*self.audit.values()) if self.audit else set()
         self.budget = budget
         self.masks: dict[str, set[str]] = {}
         for f in families:
@@ -298,7 +302,7 @@ class _FunctionWalk:
         if not isinstance(cond, c_ast.FuncCall):
             return state
         for op in classify_call(cond, self.a.families, self.a.bitops):
-            if op.op != "test":
+            if op.op != "test" or op.flag not in self.a.tracked:
                 continue
             key = (op.flag, self.objects.group(op.obj))
             token = _get(state, key)
@@ -314,6 +318,8 @@ class _FunctionWalk:
     # -- effects ----------------------------------------------------------
     def _apply(self, state: frozenset, op: FlagOp) -> frozenset:
         self.a.ops.append((op, self.fn.name, self.fn.file))
+        if op.flag not in self.a.tracked:
+            return state       # only flags checked at a release need a state per path
         key = (op.flag, self.objects.group(op.obj))
         if op.op in ("set", "test_and_set"):
             return _put(state, key, ("S", self.fn.file, op.line, self.fn.name))
