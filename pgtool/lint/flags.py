@@ -300,7 +300,8 @@ def audited_flags(patch_text: str, families: list[Family]) -> dict[str, dict[str
                 # A deleted clear is audited; an added set of an existing flag is
                 # not (pages are freed with PG_referenced & co. set every day).
                 if sign == "-" and acc.op in CLEAR_LIKE:
-                    out[fam.name].setdefault(flag, f"this change deletes a {name}() call")
+                    alias = f", {acc.flag} shares its bit" if acc.flag != flag else ""
+                    out[fam.name].setdefault(flag, f"this change deletes a {name}() call{alias}")
     return dict(out)
 
 
