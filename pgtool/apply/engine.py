@@ -164,26 +164,42 @@ def _dirty(tree: Path, rels: list[str]) -> set[str]:
 
 
 def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, opts: Options):
-    """(reading, placement) for the first reading found in the file; else a failure kind."""
-    ambiguous = None
+    """(reading, placement) for the first reading found in the file; else a failure kind.
+
+    Exact placements (forward, then reverse) are tried before the costly
+    whitespace-insensitive and fuzz searches, so that re-applying a large
+    patch is found to be "already applied" quickly.
+    """
     stated = hunk.old_start - 1 if hunk.old_len else hunk.old_start
-    for reading in hunk.readings:
-        pre = reading.pre
-        st = stated if pre or not hunk.old_len else hunk.old_start
-        got = locate(text, pre, reading.kinds, st, st + expected_shift, lo=lo,
-                     whitespace=opts.whitespace, fuzz=opts.fuzz)
-        if isinstance(got, Placement):
-            return reading, got
-        if isinstance(got, Ambiguous) and ambiguous is None:
-            ambiguous = got
-    if ambiguous is not None:
-        return None, "ambiguous"
     best = hunk.readings[0]
-    if best.post:
-        back = locate(text, best.post, [k for k, _ in best.lines if k != "-"], stated, stated + expected_shift,
-                      whitespace=opts.whitespace)
-        if isinstance(back, Placement):
+    for loose in (False, True):
+        if loose and not (opts.whitespace or opts.fuzz):
+            break
+        forward, ambiguous = None, None
+        for reading in hunk.readings:
+            pre = reading.pre
+            st = stated if pre or not hunk.old_len else hunk.old_start
+            got = locate(text, pre, reading.kinds if opts.fuzz else [], st, st + expected_shift, lo=lo,
+                         whitespace=loose and opts.whitespace, fuzz=opts.fuzz if loose else 0)
+            if isinstance(got, Placement):
+                forward = (reading, got)
+                break
+            if isinstance(got, Ambiguous) and ambiguous is None:
+                ambiguous = got
+        if forward and forward[1].level == Level.EXACT:
+            return forward
+        back = None
+        if best.post:
+            # an applied hunk sits where the header's new-file line number says
+            new_at = hunk.new_start - 1 if hunk.new_len else hunk.new_start
+            back = locate(text, best.post, [], new_at, new_at, whitespace=loose and opts.whitespace)
+        # the change itself where the header says it goes beats a match of the old text elsewhere
+        if isinstance(back, Placement) and (back.offset == 0 or forward is None):
             return None, "reversed"
+        if forward:
+            return forward
+        if ambiguous is not None:
+            return None, "ambiguous"
     return None, "failed"
 
 
@@ -314,6 +330,8 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         if deleting and old is None:
             raise UserError("deletion of an unnamed file", path=msg.source, line=f.lineno)
         resolved.append((f, old, new))
+    if dirty is None and (tree / ".git").exists():
+        dirty = _dirty(tree, [o for _, o, _ in resolved if o and o != _GONE and o not in overlay.files])
     any_damage = any(h.damaged for f in raw_files for h in f.hunks)
     for f, old, new in resolved:
         fr = FileResult(new or old or "", old, _op(f, old, new))
@@ -497,11 +515,6 @@ def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, sta
     """Place, render, re-parse and stage (in `overlay`) one group of file sections."""
     pending, rejects, modes = staged
     result, cleans, raw_files = _prepare(msg, raw_files, tree, opts, overlay, None)
-    if (tree / ".git").exists():
-        touched = [c.old_path for c in cleans if c.old_path]
-        dirty = _dirty(tree, [t for t in touched if t not in overlay.files])
-        if dirty:
-            result, cleans, raw_files = _prepare(msg, raw_files, tree, opts, overlay, dirty)
     if result.status == "failed" and opts.reject and not result.error:
         _rejects(result, raw_files, rejects)
         cleans = [c for c, fr in zip(cleans, result.files) if fr.hunks or c.old_path != c.new_path]
