@@ -139,3 +139,13 @@ def test_next_run_recovers_by_itself(big_case, tmp_path):
     assert "interrupted apply" in out
     assert tree_digest(tree) == final
     assert not journal.exists()
+
+
+def test_large_patch_applied_twice_is_already_applied(big_case):
+    """Every hunk is found at its new-file line: reported, nothing written."""
+    _, patched, patch = big_case
+    before = tree_digest(patched)
+    result = engine.apply_patches([str(patch)], patched, engine.Options())
+    assert result.exit_code == 1 and not result.written
+    assert result.patches[0].status == "already-applied"
+    assert tree_digest(patched) == before
