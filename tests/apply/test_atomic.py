@@ -149,3 +149,62 @@ def test_large_patch_applied_twice_is_already_applied(big_case):
     assert result.exit_code == 1 and not result.written
     assert result.patches[0].status == "already-applied"
     assert tree_digest(patched) == before
+
+
+@pytest.mark.parametrize("crash_after", [0, 1, 5, 29])
+def test_roll_forward_after_the_commit_point(tmp_path, monkeypatch, crash_after):
+    """A crash after the journal says "commit", mid-renames: the next run finishes every file."""
+    tree = tmp_path / "t"
+    tree.mkdir()
+    for i in range(30):
+        (tree / f"f{i}.c").write_text(f"old {i}\n")
+    (tree / "gone.c").write_text("to delete\n")
+    writes = [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(30)]
+    writes += [writer.FileWrite("gone.c", None), writer.FileWrite("sub/dir/created.c", b"created\n")]
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def crashing_replace(src, dst):
+        if str(dst).endswith(writer.JOURNAL):
+            return real_replace(src, dst)
+        if calls["n"] == crash_after:
+            raise KeyboardInterrupt("simulated kill")
+        calls["n"] += 1
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", crashing_replace)
+    with pytest.raises(KeyboardInterrupt):
+        writer.commit(tree, writes)
+    monkeypatch.setattr(writer.os, "replace", real_replace)
+    assert (tree / writer.JOURNAL).exists()
+    assert "rolled forward" in writer.recover(tree)
+    assert [(tree / f"f{i}.c").read_text() for i in range(30)] == [f"new {i}\n" for i in range(30)]
+    assert not (tree / "gone.c").exists() and (tree / "sub/dir/created.c").read_text() == "created\n"
+    assert sorted(p.name for p in tree.iterdir()) == sorted([f"f{i}.c" for i in range(30)] + ["sub"])
+
+
+def test_roll_back_before_the_commit_point(tmp_path, monkeypatch):
+    """A crash while temp files are written: the next run removes them, targets untouched."""
+    tree = tmp_path / "t"
+    tree.mkdir()
+    for i in range(10):
+        (tree / f"f{i}.c").write_text(f"old {i}\n")
+    before = tree_digest(tree)
+    writes = [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(10)]
+    writes.append(writer.FileWrite("new/dir/x.c", b"x\n"))
+    real_open = os.open
+    calls = {"n": 0}
+
+    def crashing_open(path, *args, **kwargs):
+        if ".pgtool-" in str(path):
+            calls["n"] += 1
+            if calls["n"] == 6:
+                raise KeyboardInterrupt("simulated kill")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(writer.os, "open", crashing_open)
+    with pytest.raises(KeyboardInterrupt):
+        writer.commit(tree, writes)
+    monkeypatch.setattr(writer.os, "open", real_open)
+    assert "rolled back" in writer.recover(tree)
+    assert tree_digest(tree) == before
