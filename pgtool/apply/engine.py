@@ -1,7 +1,13 @@
 """The apply pipeline: input -> repaired clean patch -> unidiff -> atomic write.
 
-`apply_patches()` is the library entry point (`pgtool push` calls it);
-`fixed_patch()` returns the repaired, clean patch text alone.
+mail.read_messages -> repair.parse (readings of each hunk) -> paths (strip
+level, safety) -> match.locate per reading (the file decides) -> clean hunks
+(file context, indent.reindent_block for damaged additions) -> model.render
+and model.load (unidiff) -> model.apply_change in memory -> writer.commit.
+
+`apply_patches()` is the library entry point (`pgtool push` calls it; one
+PatchResult per message, in order); `fixed_patch()` returns the repaired,
+clean patch text alone.
 """
 
 from __future__ import annotations

@@ -1,8 +1,12 @@
 """The clean patch: rendered as git-style text, parsed back with unidiff.
 
 The repaired patch is written out as text that `git apply` accepts
-(`--emit-fixed`); what is applied to the tree is that text as unidiff parses
-it, so the written result and the emitted patch cannot disagree.
+(`--emit-fixed`) and parsed back with unidiff before anything is applied:
+in the engine, unidiff reads its structure (files, renames, modes, hunk
+starts and lengths; its fast metadata mode) and every item must agree with
+the model the text was rendered from, whose lines are then applied; without
+that model, `load()` takes everything from unidiff's full parse. Either way
+the emitted patch and the written result cannot disagree.
 """
 
 from __future__ import annotations
