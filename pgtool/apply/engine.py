@@ -341,6 +341,8 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
     any_damage = any(h.damaged for f in raw_files for h in f.hunks)
     for f, old, new in resolved:
         fr = FileResult(new or old or "", old, _op(f, old, new))
+        if opts.reverse and fr.op == "copy":
+            fr.path, fr.old_path, fr.op = old or "", new, "delete"  # undoing a copy removes the copy
         result.files.append(fr)
         result.repairs.extend(f.notes)
         if old == _GONE:
