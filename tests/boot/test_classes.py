@@ -10,9 +10,11 @@ Finally SIGINT/SIGTERM during a boot leave no QEMU behind.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -46,13 +48,14 @@ def test_debug_kernel_boots_clean(debug_build):
     ("lockdep_double", "lockdep", "WARNING: possible recursive locking detected"),
     ("lockdep_unbalanced", "lockdep", "WARNING: bad unlock balance detected!"),
     ("oops", "oops", "BUG: kernel NULL pointer dereference"),
-    ("sleep_atomic", "sleep-in-atomic", "BUG: sleeping function called from invalid context"),
+    # msleep() reaches schedule() without a might_sleep() check on the way.
+    ("sleep_atomic", "sleep-in-atomic", "BUG: (sleeping function called from invalid context|scheduling while atomic)"),
     ("bad_page", "bad-page-state", "BUG: Bad page state"),
 ])
 def test_failure_class(test_kernel, debug_build, mode, cls, headline):
     result = boot_check(test_kernel, "debug", timeout=120, append=f"pgtool_test={mode}")
     assert (result.verdict, result.cls, result.exit_code) == ("fail", cls, 1), result.headline
-    assert result.headline.startswith(headline)
+    assert re.match(headline, result.headline), result.headline
     assert result.build_steps < 10   # nothing rebuilt: only the boot differs
     if mode != "panic":
         assert "pgtool_test_init" in result.excerpt   # the call trace is shown
@@ -106,7 +109,9 @@ def test_touching_one_mm_file_rebuilds_incrementally(test_kernel, debug_build):
     assert "mm/filemap.o" in result.compiled
     others = [obj for obj in result.compiled if obj != "mm/filemap.o"]
     assert all(obj.startswith(LINK_STAGE) for obj in others), others
-    assert result.build_steps < debug_build.build_steps / 10
+    # .pgtool-steps: the step count of the folder's largest (cold) build.
+    full = int((Path(result.artefacts["config"]).parent / ".pgtool-steps").read_text())
+    assert full > 500 and result.build_steps < full / 10
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
