@@ -109,6 +109,9 @@ CONSOLE = DATA / "console"
     ("warn.log", "warning", "WARNING: CPU: 0 PID: 1 at init/pgtool_test.c"),
     ("lockdep_double.log", "lockdep", "WARNING: possible recursive locking detected"),
     ("lockdep_unbalanced.log", "lockdep", "WARNING: bad unlock balance detected!"),
+    ("oops.log", "oops", "BUG: kernel NULL pointer dereference"),
+    ("bad_page.log", "bad-page-state", "BUG: Bad page state in process swapper/0"),
+    ("sleep_atomic.log", "sleep-in-atomic", "BUG: scheduling while atomic"),
 ])
 def test_recorded_consoles_are_classified(log, cls, headline):
     """Consoles recorded from real boots of the test kernel (tests/boot/data/console)."""
