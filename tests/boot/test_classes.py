@@ -9,7 +9,6 @@ Finally SIGINT/SIGTERM during a boot leave no QEMU behind.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
