@@ -41,6 +41,7 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
     emit = out.append
     stack: list[str] = []  # block, do, init, struct, call, ctrl, paren, sexpr, bracket
     after_close: dict[int, list[Tok]] = {}  # index of `)` -> tokens to emit after it
+    stmt_arg_end: dict[int, int] = {}  # index ending a statement argument -> index of its last token
     stmt_start_after: set[int] = set()  # `)` indexes after which a statement starts
     last_closed = ""  # kind of the last bracket closed
     stmt_first = ""  # first token of the current statement
@@ -49,6 +50,15 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
     n = len(toks)
     i = start
     while i < n:
+        if i in stmt_arg_end:
+            # close the statement argument opened by _open_statement_arg
+            at = toks[stmt_arg_end.pop(i)]
+            out.extend((_syn(";", at), _syn("}", at), _syn(")", at), _syn(")", at)))
+            while stack and stack[-1] != "argsexpr":
+                stack.pop()
+            if stack:
+                stack.pop()
+            last_closed = "sexpr"
         t = toks[i]
         v = t.v
         top = stack[-1] if stack else ""
@@ -143,6 +153,7 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
             i += 1
             if kind == "call":
                 i = _maybe_type_arg(toks, i, out, typedefs, hints)
+                _open_statement_arg(toks, i, out, stack, stmt_arg_end)
             continue
         if v == "," and top == "call":
             if i + 1 < n and toks[i + 1].v == ")":
@@ -150,6 +161,7 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
                 continue
             emit(t)
             i = _maybe_type_arg(toks, i + 1, out, typedefs, hints)
+            _open_statement_arg(toks, i, out, stack, stmt_arg_end)
             continue
         if v == ")":
             kind = stack.pop() if stack else ""
@@ -199,6 +211,37 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
         emit(t)
         i += 1
     return out
+
+
+_STMT_KEYWORDS = frozenset(("return", "if", "goto", "break", "continue", "while", "for", "switch", "do"))
+
+
+def _open_statement_arg(toks: list[Tok], i: int, out: list[Tok], stack: list[str], ends: dict[int, int]) -> None:
+    """`PP_ASSERT_WITH_CODE(c, "msg", return -1)`: a statement passed to a macro
+    becomes a statement expression, so its return/goto/break stays in the AST."""
+    if i >= len(toks) or toks[i].k != "I" or toks[i].v not in _STMT_KEYWORDS:
+        return
+    j = i
+    depth = 0
+    while j < len(toks):
+        w = toks[j].v
+        if toks[j].k == "P":
+            if w in "([{":
+                depth += 1
+            elif w in ")]}":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif w == "," and depth == 0:
+                break
+        j += 1
+    if j >= len(toks) or j == i:
+        return
+    at = toks[i]
+    out.extend((_syn("(", at), _syn("(", at), _syn("{", at)))
+    stack.append("argsexpr")
+    stack.append("block")
+    ends[j] = j - 1
 
 
 def _maybe_type_arg(toks: list[Tok], i: int, out: list[Tok], typedefs, hints: MacroHints) -> int:

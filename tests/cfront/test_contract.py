@@ -379,3 +379,22 @@ def test_a_user_hint_needs_no_code_change(tmp_path):
     assert load_hints(str(tmp_path)).effects["my_lock_save"].assigns == (1,)
     assert load_hints().effects["spin_lock_irqsave"].assigns == (1,)
     assert load_hints().effects["wait_event_lock_irq"].drops_and_retakes == 2
+
+
+def test_statements_passed_to_macros_keep_their_control_flow():
+    fn = only("""\
+        static int f(struct t *t)
+        {
+        	PP_ASSERT_WITH_CODE(t->a >= 3,
+        		"Unsupported PPTable format!", return -1);
+        	nvkm_msec(device, 2000,
+        		if (!(nvkm_rd32(device, 0x61e004) & 0x80000000))
+        			break;
+        	);
+        	return 0;
+        }
+        """)
+    returns = sorted(r.coord.line for r in nodes(fn.ast, c_ast.Return))
+    assert returns == [4, 9]
+    assert [b.coord.line for b in nodes(fn.ast, c_ast.Break)] == [7]
+    assert {"PP_ASSERT_WITH_CODE", "nvkm_msec"} <= set(call_names(fn.ast))
