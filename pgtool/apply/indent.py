@@ -41,6 +41,8 @@ def _code(line: str) -> str:
     """A line without comments and string literals, for brace and paren counting."""
     line = re.sub(r'"(\\.|[^"\\])*"|\'(\\.|[^\'\\])*\'', '""', line)
     line = re.sub(r"/\*.*?\*/", "", line)
+    # a comment opened here and closed on a later line is not code either
+    line = re.sub(r"/\*.*$", "", line)
     return line.split("//", 1)[0]
 
 
@@ -101,17 +103,73 @@ def _control_like(first: str) -> bool:
     return bool(_CONTROL.match(s)) or (bool(re.match(r"^\w+\s*\(", s)) and first[:1] in ("\t", " "))
 
 
+_MACRO_CALL = re.compile(r"^[A-Za-z_]\w*\s*\(.*\)$")
+
+
+def _balanced(code: str) -> bool:
+    depth = 0
+    for ch in code:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _comment_line(line: str) -> bool:
+    """A line of a block comment: never evidence of a continued statement."""
+    s = line.strip()
+    return s.startswith("/*") or bool(re.match(r"\*(\s|/|$)", s))
+
+
 def _terminated(line: str) -> bool:
     s = _code(line).strip()
     return (not s or s.endswith((";", "{", "}", "*/")) or line.lstrip().startswith("#")
+            or _comment_line(line) or _file_scope_macro(line)
             or bool(_LABEL.match(s)) or s.startswith(("case ", "default")) and s.endswith(":"))
+
+
+def _file_scope_macro(line: str) -> bool:
+    """`postcore_initcall(fn)`, `EXPORT_SYMBOL(x)` style: a complete macro
+    invocation in column 0 ends its statement without a semicolon."""
+    s = _code(line).strip()
+    return line[:1] not in (" ", "\t") and bool(_MACRO_CALL.match(s)) and _balanced(s)
+
+
+def _header(line: str) -> bool:
+    """A complete one-line `if (...)`/`for (...)`/`else`: the statement that
+    follows is its body, not a continuation of it."""
+    s = _code(line).strip()
+    return bool(_BARE.match(s)) or (bool(_CONTROL.match(s)) and s.endswith(")") and _balanced(s))
 
 
 def _statement_start(prev: list[str], p: int) -> int:
     k = p
-    while k > 0 and not _terminated(prev[k - 1]) and not _skip(prev[k - 1]) and k > p - 12:
+    while (k > 0 and not _terminated(prev[k - 1]) and not _skip(prev[k - 1])
+           and not _header(prev[k - 1]) and k > p - 12):
         k -= 1
     return k
+
+
+def _file_scope(prev: list[str]) -> bool:
+    """True when the code above shows brace depth 0: a column-0 '}' closed the
+    last block and nothing has opened since."""
+    depth = 0
+    for k in range(len(prev) - 1, -1, -1):
+        line = prev[k]
+        if line.lstrip().startswith("#") or k and prev[k - 1].rstrip().endswith("\\"):
+            continue  # a #define body's braces are no scope of the file
+        code = _code(line)
+        for ch in reversed(code):
+            if ch == "}":
+                depth += 1
+            elif ch == "{":
+                if depth == 0:
+                    return False
+                depth -= 1
+        if depth == 1 and code.startswith("}"):
+            return True
+    return False
 
 
 def _comment_start(prev: list[str], p: int) -> int | None:
@@ -214,7 +272,12 @@ def infer_indent(code: str, prev: list[str], after: list[str] | None = None) -> 
         qstart = _statement_start(prev, q)
         if (qs.endswith(")") and _control_like(prev[qstart])) or _BARE.match(qs):
             if ps.endswith(";"):
+                # a body ends every brace-less header it was nested in
+                while (outer := _braceless_parent(prev, qstart)) is not None and outer < qstart:
+                    qstart = outer
                 return lead(prev[qstart])
+    if _file_scope(prev[:p + 1]):
+        return ""  # brace depth 0: a new top-level statement or definition
     return lead(prev[start])
 
 
