@@ -581,7 +581,9 @@ def _git_commit(tree: Path, msg: mail.PatchMessage, rels: list[str]) -> str:
 
 
 def _commit_with(repo, msg: mail.PatchMessage, rels: list[str]) -> str:
-    repo.git.add("-A", "--", *rels)
+    # -f: the paths are exactly what the patch touched, whatever .gitignore says
+    # (Debian's linux-source ignores every top-level path)
+    repo.git.add("-A", "-f", "--", *rels)
     message = msg.subject or "pgtool apply"
     if msg.body_prose:
         message += "\n\n" + msg.body_prose
@@ -596,7 +598,8 @@ def _commit_with(repo, msg: mail.PatchMessage, rels: list[str]) -> str:
         env.setdefault("GIT_COMMITTER_NAME", msg.author or "pgtool")
         env.setdefault("GIT_COMMITTER_EMAIL", msg.email or "pgtool@localhost")
     with repo.git.custom_environment(**env):
-        repo.git.commit("-q", "--no-verify", "-m", message)
+        # only the patch's paths: whatever else the user staged stays staged
+        repo.git.commit("-q", "--no-verify", "-m", message, "--", *rels)
     return repo.head.commit.hexsha
 
 

@@ -93,6 +93,8 @@ def push(tree: Path, series: Series, count: int | None = 1, *, fuzz: int = 0, co
         raise UserError("no patches to push: the series is fully applied", path=str(series.path))
     if count is not None:
         todo = todo[:count]
+    if commit and not (tree / ".git").exists():
+        raise UserError("--commit needs a git tree", path=str(tree))
     for entry in todo:
         patch_file = series.patch_path(entry)
         if not patch_file.is_file():
@@ -108,6 +110,7 @@ def push(tree: Path, series: Series, count: int | None = 1, *, fuzz: int = 0, co
         stack.ensure_db(series.patches_dir)
         stack.backup(entry.name, files)
         opts.check = False
+        opts.commit = commit  # the engine commits like `git am` right after its write
         result = engine.apply_patches([str(patch_file)], tree, opts).patches[0]
         if result.status != "applied":
             # the tree changed between the check and the write: nothing was written
@@ -115,10 +118,9 @@ def push(tree: Path, series: Series, count: int | None = 1, *, fuzz: int = 0, co
             outcome.failed = Pushed(entry.name, result, files)
             break
         stack.push_done(entry.name, patch_file)
-        pushed = Pushed(entry.name, result, files)
-        if commit:
-            pushed.commit = _commit(tree, patch_file, files)
-            _record_commit(stack, entry.name, pushed.commit)
+        pushed = Pushed(entry.name, result, files, result.commit)
+        if result.commit:
+            _record_commit(stack, entry.name, result.commit)
         outcome.pushed.append(pushed)
     return outcome
 
@@ -168,23 +170,6 @@ def _git(tree: Path, *args: str, env: dict | None = None) -> str:
     if proc.returncode:
         raise UserError(f"git {args[0]} failed: {proc.stderr.strip().splitlines()[-1:] or ''}", path=str(tree))
     return proc.stdout.strip()
-
-
-def _commit(tree: Path, patch_file: Path, files: list[str]) -> str:
-    if not (tree / ".git").exists():
-        raise UserError("--commit needs a git tree", path=str(tree))
-    msg = mail.read_messages(patch_file.read_bytes(), str(patch_file))[0]
-    env = {}
-    if msg.author:
-        env["GIT_AUTHOR_NAME"] = msg.author
-        env["GIT_AUTHOR_EMAIL"] = msg.email or ""
-    if msg.date:
-        env["GIT_AUTHOR_DATE"] = msg.date
-    text = (msg.subject or patch_file.name) + "\n\n" + msg.body_prose.strip() + "\n"
-    # -f: the touched paths are exactly what the patch changed, whatever .gitignore says
-    _git(tree, "add", "-A", "-f", "--", *files)
-    _git(tree, "commit", "-q", "--no-verify", "-m", text, "--", *files, env=env)
-    return _git(tree, "rev-parse", "HEAD")
 
 
 def _uncommit(tree: Path, sha: str, name: str) -> None:
