@@ -66,7 +66,8 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="pgtool", standalone_mode=False)
+        # Without standalone mode click returns ctx.exit(n)'s code instead of exiting.
+        code = cli.main(args=argv, prog_name="pgtool", standalone_mode=False)
     except PgtoolError as exc:
         click.echo(f"pgtool: error: {exc.one_line()}", err=True)
         sys.exit(exc.exit_code)
@@ -80,4 +81,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(1)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
