@@ -239,6 +239,9 @@ def infer_indent(code: str, prev: list[str], after: list[str] | None = None) -> 
         return _opener_indent(prev)
     if ps.endswith("{"):
         return lead(P) + TAB
+    if _BARE.match(ps) or (re.match(r"\}\s*else\s+if\b", ps) and _header(P)):
+        # `} else` / `} else if (x)` without '{': the next line is its body
+        return lead(P) + ("" if code.startswith("{") else TAB)
     if ps.startswith("}"):
         # after a closed block: its level, unless that block was the body of
         # a brace-less `for`/`if`, whose level it is then

@@ -73,6 +73,12 @@ def test_body_of_a_braceless_if_nested_in_a_braceless_for():
     # after the inner body, the next statement is back at the outer header's level
     prev = _lines("int f(void)\n{\n\tif (n)\n\t\tfor (i = 0; i < n; i++)\n\t\t\tx[i] = 0;\n")
     assert infer_indent("g();", prev) == "\t"
+    # the brace-less body of `} else` / `} else if (...)` is one deeper
+    block = "int f(void)\n{\n\tif (a) {\n\t\tb();\n\t\tc();\n"
+    assert infer_indent("d();", _lines(block + "\t} else\n")) == "\t\t"
+    assert infer_indent("d();", _lines(block + "\t} else if (e)\n")) == "\t\t"
+    # but `} while (0)` closing a macro's do-block is not a header
+    assert infer_indent("int x;", _lines("#define M(x) do {\t\\\n\tg(x);\t\\\n} while (0)\n\n")) == ""
 
 
 def test_brace_depth_zero_bounds_a_new_statement():
