@@ -75,6 +75,8 @@ def rewrite_body(toks: list[Tok], start: int, hints: MacroHints, typedefs: set[s
             stmt_first = v
         if t.k == "I":
             nxt = toks[i + 1] if i + 1 < n else None
+            if v == "offsetof" and i + 3 < n and nxt.v == "(" and toks[i + 2].k == "I" and toks[i + 3].v == ",":
+                typedefs.add(toks[i + 2].v)  # `offsetof(SMU7_Header, f)`: a type, whatever its name
             if stmt_start and nxt is not None and nxt.v == ":" and v not in C_KEYWORDS and (i + 2 >= n or toks[i + 2].v != ":"):
                 stmt_first = "label"
             if (

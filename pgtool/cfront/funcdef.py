@@ -256,6 +256,14 @@ def _drop_param_macros(decl: list[Tok]) -> list[Tok]:
     while k < len(decl):
         t = decl[k]
         if (
+            t.k == "I" and out and out[-1].v in ("(", ",") and len(out) > 1 and k + 1 < len(decl)
+            and decl[k + 1].v in (",", ")") and re.fullmatch(r"[A-Z][A-Z0-9_]*[A-Z][A-Z0-9_]*", t.v)
+        ):
+            # `f(PMF_STD_ARGS, u8 value)`: a macro standing for several parameters.
+            out += [Tok("I", "int", t.ln, t.col), Tok("I", "__macro_params_" + t.v, t.ln, t.col)]
+            k += 1
+            continue
+        if (
             t.k == "I" and t.v not in C_KEYWORDS and out and out[-1].k == "I" and out[-1].v not in C_KEYWORDS
             and k + 1 < len(decl) and decl[k + 1].v == "(" and len(out) > 1
         ):

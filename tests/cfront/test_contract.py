@@ -398,3 +398,15 @@ def test_statements_passed_to_macros_keep_their_control_flow():
     assert returns == [4, 9]
     assert [b.coord.line for b in nodes(fn.ast, c_ast.Break)] == [7]
     assert {"PP_ASSERT_WITH_CODE", "nvkm_msec"} <= set(call_names(fn.ast))
+
+
+def test_parameter_list_macros_and_offsetof_types():
+    result = parse("""\
+        static int macio_do_gpio_write(PMF_STD_ARGS, u8 value, u8 mask)
+        {
+        	return read(adev, LOC + offsetof(SMU7_Firmware_Header, DpmTable), &tmp);
+        }
+        """)
+    assert result.failures == []
+    params = [p.name for p in result.functions[0].ast.decl.type.args.params]
+    assert params == ["__macro_params_PMF_STD_ARGS", "value", "mask"]
