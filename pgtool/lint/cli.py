@@ -10,6 +10,9 @@ import click
 from pgtool.errors import UserError
 from pgtool.lint.output import FORMATS, render, summary_line
 
+# One run checks both: a new page flag is where the seed's author slipped.
+DEFAULT_FAMILIES = ("locks", "flags")
+
 
 @click.command("lint-locks")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -22,7 +25,7 @@ from pgtool.lint.output import FORMATS, render, summary_line
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (0: one per core).")
 @click.option("--only", type=click.Choice(["locks", "flags"]), multiple=True,
-              help="Run only this check family (repeatable; default: locks).")
+              help="Run only this check family (repeatable; default: locks and flags).")
 @click.option("--cache/--no-cache", default=True, show_default=True,
               help="Reuse results of unchanged files (content-hash cache).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
@@ -33,7 +36,7 @@ from pgtool.lint.output import FORMATS, render, summary_line
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @click.pass_context
 def lint_locks_cmd(ctx, paths, tree, base, patch, fmt, jobs, only, cache, cache_dir, budget, rules, progress):
-    """Check lock balance (and, with --only flags, page-flag pairing) in kernel C.
+    """Check lock balance and page-flag set/clear pairing in kernel C.
 
     Exit status: 0 clean, 1 findings (warnings), 2 usage or input error.
     """
@@ -42,17 +45,19 @@ def lint_locks_cmd(ctx, paths, tree, base, patch, fmt, jobs, only, cache, cache_
     if base and patch:
         raise click.UsageError("--base and --patch are exclusive")
     settings = run.Settings(
-        families=tuple(dict.fromkeys(only)) or ("locks",),
+        families=tuple(dict.fromkeys(only)) or DEFAULT_FAMILIES,
         rules_dir=str(rules) if rules else None,
         budget=budget,
         cache_dir=str(cache_dir or run.default_cache_dir()) if cache else None,
         jobs=jobs,
+        tree=str(tree) if tree else None,
     )
     root = tree or Path(".")
     if base or patch:
         if paths:
             raise click.UsageError("PATHs are not used with --base/--patch (the change says which files)")
         changes = scope.changes_from_base(root, base) if base else scope.changes_from_patch(root, patch)
+        settings.patch_text = scope.change_text(root, base=base, patch=patch)
         result = scope.lint_change(changes, settings)
     else:
         targets = [p if p.is_absolute() or p.exists() or tree is None else tree / p for p in paths]

@@ -37,6 +37,8 @@ class Settings:
     budget: int = 20000
     cache_dir: str | None = None      # None: no cache
     jobs: int = 1
+    patch_text: str | None = None     # diff mode: the change under review (flags audit what it adds)
+    tree: str | None = None           # the kernel tree (where family headers are found)
 
 
 @dataclass
@@ -121,6 +123,8 @@ def analyse_text(path: str, text: str | None, settings: Settings, external: dict
                               rules_dir=settings.rules_dir, budget=settings.budget,
                               noreturn=rules.noreturn)
     ctx.external_summaries = external or {}
+    ctx.patch_text = settings.patch_text
+    ctx.tree = settings.tree
     findings = checks.run_families(settings.families, ctx)
     result = FileResult(path, findings, [FileFailure(f.file, f.line, f.name, f.reason) for f in parsed.failures],
                         functions=len(parsed.functions), lines=parsed.lines)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pgtool.errors import UserError
@@ -95,6 +95,15 @@ def changes_from_patch(tree: Path, patch: Path) -> list[FileChange]:
             new = "".join(model.apply_change(old_lines, ch, rel))
         out.append(_with_ranges(FileChange(str(tree / rel), old, new)))
     return out
+
+
+def change_text(tree: Path, *, base: str | None = None, patch: Path | None = None) -> str:
+    """The whole change as a unified diff, headers included (the flag checks
+    audit bits it adds, which live in .h files the C diff scope leaves out)."""
+    if base:
+        return _git(tree, "diff", base, "--")
+    from pgtool.apply.engine import fixed_patch
+    return fixed_patch([str(patch)], tree) if patch else ""
 
 
 def _with_ranges(change: FileChange) -> FileChange:
@@ -207,7 +216,9 @@ def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
         scope = {(ch.path, name) for name in touched}
         before: list[Finding] = []
         if ch.old_text is not None:
-            before = analyse_text(ch.path, old_text, settings, scope=scope, parsed=old_parsed).findings
+            # Audits driven by the change (a flag it adds) mean nothing before it.
+            before = analyse_text(ch.path, old_text, replace(settings, patch_text=None), scope=scope,
+                                  parsed=old_parsed).findings
         after: list[Finding] = []
         if ch.new_text is not None:
             res = analyse_text(ch.path, new_text, settings, scope=scope, parsed=new_parsed)

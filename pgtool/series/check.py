@@ -92,7 +92,7 @@ class CheckReport:
         }
 
 
-def _lint_patch(tree: Path, stack: Stack, name: str) -> tuple[list[Finding], list[Finding], list[str]]:
+def _lint_patch(tree: Path, stack: Stack, name: str, patch_text: str) -> tuple[list[Finding], list[Finding], list[str]]:
     """Findings the top patch `name` introduces and fixes, from its backups."""
     from pgtool.lint.run import Settings
     from pgtool.lint.scope import FileChange, changed_ranges, lint_change
@@ -109,7 +109,7 @@ def _lint_patch(tree: Path, stack: Stack, name: str) -> tuple[list[Finding], lis
         changes.append(FileChange(rel, old, new, old_ranges, new_ranges))
     if not changes:
         return [], [], []
-    result = lint_change(changes, Settings(families=LINT_FAMILIES))
+    result = lint_change(changes, Settings(families=LINT_FAMILIES, patch_text=patch_text, tree=str(tree)))
     unparsed = [f"{x.file}:{x.line}: {x.name or '?'}: {x.reason}" for x in result.failures]
     return result.findings, result.fixed, unparsed
 
@@ -139,7 +139,7 @@ def run_check(tree: Path, series, *, boot: bool = True, config: str = "tiny", ti
             check = PatchCheck(done.name, done.result.subject, "applied",
                                [f"line {r.line}: {r.what}" for r in done.result.repairs], done.files)
             progress(f"lint {done.name}")
-            check.new, check.fixed, check.unparsed = _lint_patch(tree, stack, done.name)
+            check.new, check.fixed, check.unparsed = _lint_patch(tree, stack, done.name, done.result.fixed_text)
             report.patches.append(check)
         for entry in todo[len(report.patches):]:
             report.patches.append(PatchCheck(entry.name, "", "not-reached"))
