@@ -25,6 +25,7 @@ test-fast: setup
 	@$(PY) -m pytest -q -ra -m "not slow" tests
 
 bench: tree
+	@bash scripts/setup.sh --bench
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit $$?; done
 
 clean:

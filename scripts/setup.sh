@@ -6,12 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The real parts: kernel source, cross compiler, QEMU, kernel build tools,
-# and the peer tools the tests and benchmarks compare against.
+# and the peer tools the tests compare against. `setup.sh --bench` adds what
+# only the benchmarks use (spatch, a large OCaml install CI does not need).
 DEB_PACKAGES=(
   linux-source-6.1 gcc-i686-linux-gnu qemu-system-x86
   flex bison bc libelf-dev libssl-dev cpio xz-utils make gcc git patch
-  quilt universal-ctags sparse coccinelle
+  quilt universal-ctags sparse
 )
+if [ "${1:-}" = "--bench" ]; then
+  DEB_PACKAGES+=(coccinelle)
+fi
 
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
