@@ -231,4 +231,50 @@ def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
         result.fixed.extend(f for f in before if f.fingerprint() not in new_fp)
         result.files += 1
         result.functions += len(touched)
+    result.findings.extend(_new_flags_at_release(changes, settings))
     return result
+
+
+def _new_flags_at_release(changes: list[FileChange], settings: Settings) -> list[Finding]:
+    """A bit the change adds must be clear at every release of its object,
+    also in files the change does not touch (the seed's author forgot the
+    frees in page_alloc.c): analyse those files whole and keep the findings
+    about the new bits."""
+    if not settings.patch_text or "flags" not in settings.families or not settings.tree:
+        return []
+    from pgtool.lint.flags import added_members
+    from pgtool.lint.flags_family import load_families
+    from pgtool.rules import load_rules
+
+    tree = Path(settings.tree)
+    new_bits: set[str] = set()
+    releases: set[str] = set()
+    for fam in load_families(load_rules("flags", settings.rules_dir), tree):
+        added = added_members(settings.patch_text, fam)
+        if added:
+            new_bits |= set(added)
+            releases |= set(fam.releases)
+    if not new_bits or not releases:
+        return []
+    changed = {Path(ch.path).resolve() for ch in changes}
+    calls = re.compile(r"\b(" + "|".join(map(re.escape, sorted(releases))) + r")\s*\(")
+    found: list[Finding] = []
+    for path in _files_calling(tree, calls):
+        if path.resolve() in changed:
+            continue
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        res = analyse_text(str(path), text, replace(settings, families=("flags",)))
+        found.extend(f for f in res.findings
+                     if f.check == "flag-not-cleared-at-release" and f.subject in new_bits)
+    return found
+
+
+def _files_calling(tree: Path, calls: re.Pattern) -> list[Path]:
+    """The .c files of the tree whose text calls one of `calls` (git grep when it can)."""
+    if (tree / ".git").exists():
+        proc = subprocess.run(["git", "-C", str(tree), "grep", "-l", "-E", calls.pattern.replace("\\b", "\\<"),
+                               "--", "*.c"], capture_output=True, text=True, errors="surrogateescape")
+        if proc.returncode in (0, 1):
+            return [tree / rel for rel in proc.stdout.splitlines()]
+    return [p for p in sorted(tree.rglob("*.c"))
+            if calls.search(p.read_text(encoding="utf-8", errors="surrogateescape"))]
