@@ -1,22 +1,26 @@
 """Locate and load the rule files in `rules/` (data, not code).
 
 Search order: an explicit directory, then $PGTOOL_RULES, then the `rules/`
-folder beside the package (a source checkout or an editable install).
+folder beside the package (a source checkout or an editable install), then
+the copy a wheel installs under `<prefix>/share/pgtool/rules` (what the
+pre-commit framework's own environment gets).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from pathlib import Path
 
 from pgtool.errors import UserError
 
 _PACKAGE_RULES = Path(__file__).resolve().parent.parent / "rules"
+_INSTALLED_RULES = Path(sys.prefix) / "share" / "pgtool" / "rules"
 
 
 def rules_dir(explicit: str | os.PathLike | None = None) -> Path:
-    for candidate in (explicit, os.environ.get("PGTOOL_RULES"), _PACKAGE_RULES):
+    for candidate in (explicit, os.environ.get("PGTOOL_RULES"), _PACKAGE_RULES, _INSTALLED_RULES):
         if candidate:
             path = Path(candidate)
             if path.is_dir():
