@@ -165,7 +165,8 @@ def summary_lines(report: CheckReport) -> list[str]:
     out.append(f"  {'#':>2}  {'patch':<{width}}  {'apply':<28}  lint")
     for i, p in enumerate(report.patches, 1):
         if p.applied == "applied":
-            apply = f"applied, {len(p.repairs)} repairs" if p.repairs else "applied"
+            n = len(p.repairs)
+            apply = f"applied, {n} repair{'s' if n != 1 else ''}" if n else "applied"
         else:
             apply = p.applied
         lint = "-" if p.applied != "applied" else f"{len(p.new)} new, {len(p.fixed)} fixed"
