@@ -22,11 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from pgtool.boot.check import boot_check  # noqa: E402
-from pgtool.boot.initramfs import MARKER  # noqa: E402
-from pgtool.tree import default_tree  # noqa: E402
+from pgtool.boot.check import boot_check
+from pgtool.boot.initramfs import MARKER
+from pgtool.tree import default_tree
 
 
 def bare_boot_seconds(command: str) -> float:

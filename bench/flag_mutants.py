@@ -32,17 +32,16 @@ from pathlib import Path
 
 from pycparser import c_ast
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from pgtool.cfront import default_cache_dir, parse_file, parse_files  # noqa: E402
-from pgtool.lint.cfg import build_cfg  # noqa: E402
-from pgtool.lint.flags import _one_per_prefix, check_files  # noqa: E402
-from pgtool.lint.flags_calls import (ObjectMap, call_args, call_name, classify_call, object_root,  # noqa: E402
+from pgtool.cfront import default_cache_dir, parse_file, parse_files
+from pgtool.lint.cfg import build_cfg
+from pgtool.lint.flags import _one_per_prefix, check_files
+from pgtool.lint.flags_calls import (ObjectMap, call_args, call_name, classify_call, object_root,
                                     set_conversions)
-from pgtool.lint.flags_family import load_bitops, load_families  # noqa: E402
-from pgtool.lint.flags_walk import FlagAnalysis  # noqa: E402
-from pgtool.rules import load_rules  # noqa: E402
+from pgtool.lint.flags_family import load_bitops, load_families
+from pgtool.lint.flags_walk import FlagAnalysis
+from pgtool.rules import load_rules
+
+REPO = Path(__file__).resolve().parent.parent
 
 CLEARERS = re.compile(r"^(__)?(ClearPage\w+|folio_clear_\w+)$")
 

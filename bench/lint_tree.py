@@ -22,10 +22,9 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from pgtool.lint.run import Settings, analyse_text
 
-from pgtool.lint.run import Settings, analyse_text  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 SETTINGS = Settings(families=("locks",))
 

@@ -32,13 +32,12 @@ from pathlib import Path
 
 from pycparser import c_ast
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from pgtool.cfront import default_cache_dir, parse_files
+from pgtool.lint.cfg import call_name
+from pgtool.lint.lockrules import load_lock_rules
+from pgtool.lint.run import Settings, analyse_text
 
-from pgtool.cfront import default_cache_dir, parse_files  # noqa: E402
-from pgtool.lint.cfg import call_name  # noqa: E402
-from pgtool.lint.lockrules import load_lock_rules  # noqa: E402
-from pgtool.lint.run import Settings, analyse_text  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 SETTINGS = Settings(families=("locks",))
 

@@ -32,12 +32,11 @@ from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from pgtool.cfront import parse_file, parse_files
+from pgtool.cfront.report import reason_class
+from pgtool.cfront.skeleton import KINDS, ast_counts, control_flow_macros, explain, source_counts
 
-from pgtool.cfront import parse_file, parse_files  # noqa: E402
-from pgtool.cfront.report import reason_class  # noqa: E402
-from pgtool.cfront.skeleton import KINDS, ast_counts, control_flow_macros, explain, source_counts  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 
 def ctags_functions(files: list[str], cwd: Path) -> dict[str, list[tuple[str, int]]]:
