@@ -41,7 +41,7 @@ def run(ctx) -> list[Finding]:
     findings = check_files(functions, rules, tree=Path(tree) if tree else None, patch_text=patch_text,
                            cfg_of=ctx.cfg, budget=getattr(ctx, "budget", 20000), scope=ctx.scope)
     # "Cleared nowhere" needs every file of the run at once; the lint hands over
-    # one file at a time unless it says otherwise (see /tmp/flags-needs.md).
+    # one file at a time unless its context sets `whole_program`.
     if not getattr(ctx, "whole_program", False):
         findings = [f for f in findings if f.check != "flag-never-cleared"]
     return findings
@@ -85,7 +85,7 @@ def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text:
             return build_cfg(fn.ast, end_line=fn.end_line, cleanup_vars=fn.cleanup_vars)
     if families is None:
         root = find_tree(functions, rules, tree)
-        families = _families_of(root, json.dumps(rules, sort_keys=True)) if root is not None else []
+        families = _families_of(root, rules) if root is not None else []
     bitops = load_bitops(rules)
     objects = rules.get("objects", {})
     set_conversions(objects.get("conversions", []), objects.get("identity_fields", []))
@@ -116,10 +116,19 @@ def check_files(functions, rules: dict, *, tree: Path | None = None, patch_text:
     return findings
 
 
+def tree_families(root: Path, rules: dict) -> list[Family]:
+    """Every family whose headers `root` has, recovered once per process: the
+    lint runs file by file, and a diff run reads them for both sides."""
+    return _tree_families(root, json.dumps(rules, sort_keys=True))
+
+
 @functools.lru_cache(maxsize=8)
-def _families_of(root: Path, rules_json: str) -> list[Family]:
-    """Families of a tree, read once per process (the lint runs file by file)."""
-    return _one_per_prefix(load_families(json.loads(rules_json), root))
+def _tree_families(root: Path, rules_json: str) -> list[Family]:
+    return load_families(json.loads(rules_json), root)
+
+
+def _families_of(root: Path, rules: dict) -> list[Family]:
+    return _one_per_prefix(tree_families(root, rules))
 
 
 def _one_per_prefix(families: list[Family]) -> list[Family]:

@@ -36,10 +36,20 @@ class FileChange:
 def changed_ranges(old: str, new: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Changed line ranges on each side (a pure insertion marks the lines around it)."""
     a, b = old.splitlines(), new.splitlines()
+    # The common head and tail are skipped first: SequenceMatcher is quadratic-ish
+    # on a whole file, and a change usually touches a few lines in the middle.
+    head = 0
+    while head < len(a) and head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    mid = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
     old_r, new_r = [], []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in mid.get_opcodes():
         if tag == "equal":
             continue
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         old_r.append((i1 + 1, max(i2, i1 + 1)) if i2 > i1 else (max(i1, 1), i1 + 1))
         new_r.append((j1 + 1, max(j2, j1 + 1)) if j2 > j1 else (max(j1, 1), j1 + 1))
     return old_r, new_r
@@ -242,14 +252,13 @@ def _new_flags_at_release(changes: list[FileChange], settings: Settings) -> list
     about the new bits."""
     if not settings.patch_text or "flags" not in settings.families or not settings.tree:
         return []
-    from pgtool.lint.flags import added_members
-    from pgtool.lint.flags_family import load_families
+    from pgtool.lint.flags import added_members, tree_families
     from pgtool.rules import load_rules
 
     tree = Path(settings.tree)
     new_bits: set[str] = set()
     releases: set[str] = set()
-    for fam in load_families(load_rules("flags", settings.rules_dir), tree):
+    for fam in tree_families(tree, load_rules("flags", settings.rules_dir)):
         added = added_members(settings.patch_text, fam)
         if added:
             new_bits |= set(added)
