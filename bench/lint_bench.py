@@ -46,7 +46,9 @@ KIND_NOTES = {
         "contract is to return holding a lock on success without being named or annotated for it "
         "(follow_pte's *ptlp, folio_memcg_lock's slow path, ksm_next_page_pmd_entry, __do_wait with "
         "tasklist_lock); (c) mmap_lock dropped inside callees the rules do not list "
-        "(__folio_lock_or_retry's callers, expand_stack, lock_mm_and_find_vma)"),
+        "(__folio_lock_or_retry's callers, lock_mm_and_find_vma); (d) a semaphore used as a counter, "
+        "not a lock (seccomp_notify_recv consumes one count of notif->request per request, never "
+        "given back by the same task)"),
     "double-lock": (
         "known limitation: one lock name for two objects: a loop switches the locked object "
         "(slub deactivate_slab's n/n2, page_vma_mapped_walk's pvmw->ptl through map_pte), or two "

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pgtool.errors import UserError
 from pgtool.rules import load_rules, rules_dir
 
-ACTIONS = ("acquire", "release", "try", "restore", "vague")
+ACTIONS = ("acquire", "release", "try", "restore", "vague", "downgrade")
 HELD_ON = ("nonzero", "zero", "nonnull")
 
 
@@ -24,6 +24,7 @@ class LockClass:
     kind: str                  # "binary" | "counting"
     arg: int | None            # argument naming the lock; None for a global lock
     global_name: str | None    # display/identity name of a global lock
+    downgrade_to: str | None = None  # the shared mode a held lock of this class can be downgraded to
 
     @property
     def counting(self) -> bool:
@@ -34,7 +35,7 @@ class LockClass:
 class LockOp:
     name: str                  # the call
     cls: LockClass
-    action: str                # acquire | release | try | restore
+    action: str                # acquire | release | try | restore | vague | downgrade
     held_on: str | None = None # for "try"
     variant: str = ""          # e.g. "irqsave": must match between acquire and release
     flags_arg: int | None = None
@@ -84,7 +85,10 @@ def load_lock_rules(explicit_dir: str | None = None) -> LockRules:
         glob = spec.get("global")
         if (arg is None) == (glob is None):
             raise _fail(f"class '{name}': give exactly one of 'arg' (argument index) or 'global' (name)", where)
-        classes[name] = LockClass(name, kind, arg, glob)
+        classes[name] = LockClass(name, kind, arg, glob, spec.get("downgrade_to"))
+    for name, cls in classes.items():
+        if cls.downgrade_to is not None and cls.downgrade_to not in classes:
+            raise _fail(f"class '{name}': downgrade_to names unknown class {cls.downgrade_to!r}", where)
     ops: dict[str, LockOp] = {}
     for i, spec in enumerate(data.get("op", [])):
         cname = spec.get("class")
@@ -94,6 +98,8 @@ def load_lock_rules(explicit_dir: str | None = None) -> LockRules:
         if action not in ACTIONS:
             raise _fail(f"op #{i + 1}: action must be one of {', '.join(ACTIONS)}", where)
         held_on = spec.get("held_on")
+        if action == "downgrade" and classes[cname].downgrade_to is None:
+            raise _fail(f"op #{i + 1}: a 'downgrade' op needs its class to have downgrade_to", where)
         if action == "try" and held_on not in HELD_ON:
             raise _fail(f"op #{i + 1}: a 'try' op needs held_on = one of {', '.join(HELD_ON)}", where)
         names = spec.get("names", [])

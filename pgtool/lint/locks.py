@@ -34,14 +34,23 @@ CHECKS = {
     "held-at-exit": "a function returns holding a lock its callers cannot release",
     "analysis-budget": "the per-function path bound was hit: results may be incomplete",
 }
+# Notes meaning "a locking contract, or a bug": a diff that brings one into a
+# function that had none makes it a warning (pgtool.lint.scope).
+CONTRACT_NOTES = frozenset({"inconsistent-exit", "held-at-exit"})
+
 for _check, _text in CHECKS.items():
     register_rule_help(_check, _text)
 register_rule_help("parse-failure", "a function the C front-end could not parse")
 
 _SUCCESS = {"zero", "pos", "other"}
 # Names that say "I return with a lock held" (lock_page_memcg, task_rq_lock,
-# seq_file *_start, *_begin, get_locked_pte, ...).
+# seq_file *_start, *_begin, get_locked_pte, folio_trylock, local_irq_save, ...).
 _WRAPPER_WORDS = ("lock", "acquire", "take", "start", "begin", "enter", "hold", "disable", "save", "down")
+# A word may carry an inflection (locked, taken) or a lock-kind prefix
+# (trylock, spinlock, irqsave, seqbegin); "target", "block", "budget" and
+# "threshold" merely contain one.
+_WORD_PREFIXES = ("", "try", "spin", "rw", "re", "seq", "double", "irq", "bh", "raw", "read", "write", "mutex")
+_WORD_SUFFIXES = ("", "s", "ed", "d", "n", "ing", "er")
 
 
 def returns_bool(func: c_ast.FuncDef) -> bool:
@@ -52,13 +61,19 @@ def returns_bool(func: c_ast.FuncDef) -> bool:
         and t.type.names[-1:] in (["bool"], ["_Bool"])
 
 
+def _is_word(part: str, words: tuple[str, ...]) -> bool:
+    return any(part == pre + w + suf for w in words if w in part
+               for pre in _WORD_PREFIXES for suf in _WORD_SUFFIXES)
+
+
 def is_wrapper_name(name: str, conditional: bool = False) -> bool:
-    """A part of the name (split at '_') starts or ends with a locking word.
+    """A part of the name (split at '_') is a locking word.
     Returning a lock only on success is also the contract of *_get() lookups
     (page_ext_get, lock on a found object)."""
     words = _WRAPPER_WORDS + (("get", "grab") if conditional else ())
-    return any(part.startswith(words) or part.endswith(words)
-               for part in name.lower().split("_") if part and not part.startswith("un"))
+    return any(_is_word(part, words) for part in name.lower().split("_") if part and not part.startswith("un"))
+
+
 # Parameter tests followed along paths (to tell "what the caller passed"
 # apart from a bug): only simple ones, and a few, to bound the state space.
 _PARAM_TEST_HELPERS = frozenset({"NULL", "IS_ERR", "IS_ERR_OR_NULL", "likely", "unlikely"})
@@ -219,13 +234,17 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     exits = sorted(lw.exits, key=lambda r: (r.site.line, r.ret, repr(r.locks)))
     event_keys = {ev.key for ev in lw.events.values()}
     ret_value = _constant_return(exits)
+    returned = {r.site.expr.name for r in exits if isinstance(r.site.expr, c_ast.ID)}
     for key in sorted(lw.touched):
-        verdict = _exit_verdict(key, exits, is_wrapper_name(fname, conditional=True) or bool(annotated)
-                                or returns_bool(function.ast))
         cls = rules.classes.get(key[0]) or next((o.cls for o in ops.values() if o.cls.name == key[0]), None)
         if cls is None:
             continue
         tmpl = template_for(key[1], _root_of_text(key[1]), params, locals_, cls.global_name is not None)
+        # A lock hanging off a local the function does not return is one no
+        # caller can name, let alone release: no locking contract can cover it.
+        nameable = tmpl is not None or _root_of_text(key[1]) in returned
+        verdict = _exit_verdict(key, exits, is_wrapper_name(fname, conditional=True) or bool(annotated)
+                                or returns_bool(function.ast), nameable=nameable)
         kind = verdict[0]
         if kind == "inconsistent" and key in event_keys:
             pass    # the double lock/unlock already explains the unequal exits
@@ -237,17 +256,18 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
                 summary_ops.append(LockOp(fname, cls, "acquire" if delta > 0 else "release",
                                           variant=_exit_variant(key, exits, delta), template=tmpl,
                                           ret_value=ret_value, origin=f"{file}:{function.start_line}"))
-            returned = {r.site.expr.name for r in exits if isinstance(r.site.expr, c_ast.ID)}
             if delta > 0 and not annotated and not stats.exhausted and not is_wrapper_name(fname) \
                     and _root_of_text(key[1]) not in returned:
                 # (a function returning the object whose lock it holds hands it over)
                 # A lock wrapper (named for it) or an annotated function returns
-                # holding a lock on purpose; anything else is worth a look.
+                # holding a lock on purpose; anything else is worth a look, and
+                # a lock no caller can name is a leak outright.
                 lines = sorted({r.site.line for r in exits})
                 why = ("callers cannot name it" if tmpl is None else
                        "and the function is neither named nor annotated as a lock wrapper")
                 findings.append(Finding(
-                    "held-at-exit", "note", file, lines[0] if lines else function.end_line, 1, fname,
+                    "held-at-exit", "note" if nameable else "warning", file,
+                    lines[0] if lines else function.end_line, 1, fname,
                     f"'{display(key)}' is still held when the function returns, {why}",
                     (f"held at return: {', '.join(map(str, lines))}",), subject=display(key), family=FAMILY))
         elif kind == "try" and tmpl is not None:
@@ -261,13 +281,17 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     return FunctionResult(findings, summary, stats.visits)
 
 
-def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True):
-    """("consistent", delta) | ("try", held_on) | ("conditional", None) | ("inconsistent", rows)."""
+def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True, nameable: bool = True):
+    """("consistent", delta) | ("try", held_on) | ("conditional", None) | ("inconsistent", rows, weak).
+
+    `nameable`: a caller can name the lock, so returning with it held on some
+    returns may be a contract (try-lock-like, lock on success).
+    """
     rows = []     # (site, ret class, depth or None for a returned try result)
     try_held = set()
     facts_at: list[tuple[int, frozenset]] = []
     retaken_on_held = False
-    taken_on_every_path = True
+    taken_at: dict = defaultdict(lambda: True)   # site -> every path to it took the lock itself
     for r in exits:
         tr = dict(r.try_ret)
         if key in tr:
@@ -281,7 +305,7 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
         if found is not None and found[3]:
             retaken_on_held = True
         if found is None or not found[4]:
-            taken_on_every_path = False
+            taken_at[r.site] = False
         facts_at.append((rows[-1][2], r.param_facts))
     depths = {d for _, _, d in rows if d is not None}
     if try_held:
@@ -307,6 +331,10 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
         return ("conditional", None)
     pure_held = {s.line for s, ds in per_site.items() if ds == {hi}}
     pure_released = {s.line for s, ds in per_site.items() if hi not in ds}
+    # Took it itself on every path to every return that can hold it (returns
+    # reached only without it, say an early -EINVAL before the lock, do not
+    # make the locking conditional).
+    taken_on_every_path = all(taken_at[s] for s, ds in per_site.items() if hi in ds)
     # When every return that holds it is also reached without it, the state
     # mostly depends on data the walk does not follow (kcmp_lock's `if (l1 !=
     # l2)`, an out-parameter like *locked, a callee that drops the lock): no
@@ -317,10 +345,10 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
     # locking is not conditional; only the release is missing on some path
     # (an error branch jumping to a shared exit without its unlock).
     weak = (not pure_held or not pure_released) and (may_lock_on_success or not taken_on_every_path)
-    if hi > 0 and not may_lock_on_success:
+    if hi > 0 and (not may_lock_on_success or not nameable):
         # Taking a lock and keeping it only on success is a locking function's
-        # contract, which its name or an annotation announces; elsewhere it is
-        # the shape of a forgotten unlock.
+        # contract, which its name or an annotation announces, on a lock its
+        # callers can name; elsewhere it is the shape of a forgotten unlock.
         return ("inconsistent", rows, weak)
     if released and released <= {"neg", "null"} and not held & {"neg", "null"} and len(depths) == 2:
         hclean = held == set(c for c, ds in by_class.items() if hi in ds)

@@ -145,10 +145,31 @@ class LockWalk:
         self.touched.add(key)
         return st.with_locks(locks)
 
+    def _downgraded_hold(self, locks: dict, key: tuple) -> tuple | None:
+        """The exclusive hold a shared-mode release ends when the lock is not
+        held shared: a downgrade the walk did not see (a callee did it)."""
+        for cls in self.rules.classes.values():
+            if cls.downgrade_to == key[0]:
+                other = (cls.name, key[1])
+                h = locks.get(other)
+                if h is not None and not h.vague and h.depth >= 1:
+                    return other
+        return None
+
+    def downgrade(self, st: State, key: tuple, cls: LockClass, node, name: str = "") -> State:
+        """downgrade_write(): the exclusive hold becomes a shared one."""
+        st = self.release(st, key, cls, node, name=name)
+        return self.acquire(st, (cls.downgrade_to, key[1]), self.rules.classes[cls.downgrade_to], node, name=name)
+
     def release(self, st: State, key: tuple, cls: LockClass, node, variant: str = "", flags: str = "",
                 name: str = "", restore: bool = False) -> State:
         locks = st.lock_map()
         cur = locks.get(key) or locks.get((key[0], "*")) or Held(0, False)
+        if cur.depth <= 0 and not cur.vague:
+            held = self._downgraded_hold(locks, key)
+            if held is not None:
+                key, cur = held, locks[held]
+                cls = self.rules.classes[held[0]]
         if cur.vague and cur.last_action == "unknown":
             if key not in locks:
                 locks[key] = cur
@@ -222,6 +243,8 @@ class LockWalk:
         if op.action in ("release", "restore"):
             return self.release(st, key, op.cls, node, op.variant, flags, op.name,
                                 restore=op.action == "restore")
+        if op.action == "downgrade":
+            return self.downgrade(st, key, op.cls, node, op.name)
         if op.action == "vague":
             # a callee whose effect on this lock depends on its return or its
             # arguments: what the lock's state is after the call is unknown

@@ -237,12 +237,30 @@ def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
             result.lines += res.lines
         old_fp = {f.fingerprint() for f in before}
         new_fp = {f.fingerprint() for f in after}
-        result.findings.extend(f for f in after if f.fingerprint() not in old_fp)
+        existed = {f.name for f in old_funcs}
+        result.findings.extend(_confirmed(f, existed) for f in after if f.fingerprint() not in old_fp)
         result.fixed.extend(f for f in before if f.fingerprint() not in new_fp)
         result.files += 1
         result.functions += len(touched)
     result.findings.extend(_new_flags_at_release(changes, settings))
     return result
+
+
+def _confirmed(finding: Finding, existed: set[str]) -> Finding:
+    """A note the change itself brings into a function that had no such finding.
+
+    Notes like held-at-exit stand for "a locking contract, or a bug": in a
+    whole-tree run nothing tells them apart. A change that turns a balanced
+    function into one returning with the lock held on some or all paths is
+    the bug's shape (a deleted or skipped unlock), so in the diff it warns.
+    """
+    from pgtool.lint.locks import CONTRACT_NOTES
+
+    if finding.severity != "note" or finding.check not in CONTRACT_NOTES or finding.function not in existed:
+        return finding
+    return replace(finding, severity="warning",
+                   details=finding.details + ("the function had no such finding before this change "
+                                              "(annotate it __acquires() if holding the lock is the intent)",))
 
 
 def _new_flags_at_release(changes: list[FileChange], settings: Settings) -> list[Finding]:

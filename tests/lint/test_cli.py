@@ -116,3 +116,35 @@ def test_cache_and_jobs_give_identical_results(tmp_path):
     assert key(plain) == key(cold) == key(warm)
     assert plain.functions == warm.functions > 40
     assert any(tmp_path.rglob("*.pickle"))
+
+
+def test_diff_confirms_a_contract_note_the_change_brings(tmp_path, kernel_tree):
+    """A deleted unlock that leaves a real function returning with its
+    argument's lock held: a whole-file run cannot tell it from a lock wrapper
+    (a note); the diff, where the function was balanced before, warns."""
+    repo = tmp_path / "k"
+    (repo / "mm").mkdir(parents=True)
+    real = (kernel_tree / "mm" / "swapfile.c").read_text(errors="surrogateescape")
+    func = "static void reinsert_swap_info(struct swap_info_struct *p)\n{\n"
+    at = real.index(func)
+    unlock = real.index("\tspin_unlock(&p->lock);\n", at)
+    assert unlock < real.index("\n}\n", at)
+    (repo / "mm" / "swapfile.c").write_text(real, errors="surrogateescape")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    mutated = real[:unlock] + real[unlock + len("\tspin_unlock(&p->lock);\n"):]
+    (repo / "mm" / "swapfile.c").write_text(mutated, errors="surrogateescape")
+
+    whole = pgtool("lint-locks", "--no-cache", "--format", "json", "--only", "locks",
+                   str(repo / "mm" / "swapfile.c"))
+    mine = [f for f in json.loads(whole.stdout)["findings"] if f["function"] == "reinsert_swap_info"]
+    assert [(f["check"], f["severity"], f["subject"]) for f in mine] == [("held-at-exit", "note", "&p->lock")]
+
+    diff = pgtool("lint-locks", "--no-cache", "--format", "json", "--only", "locks",
+                  "--tree", str(repo), "--base", "HEAD")
+    assert diff.returncode == 1, diff.stderr
+    found = json.loads(diff.stdout)["findings"]
+    assert [(f["function"], f["check"], f["severity"], f["subject"]) for f in found] == \
+        [("reinsert_swap_info", "held-at-exit", "warning", "&p->lock")]
+    assert any("no such finding before this change" in d for d in found[0]["details"])

@@ -105,3 +105,54 @@ int shared_exit_missing_unlock(struct dev *d)
 out:
 	return err;	/* expect: inconsistent-exit &d->mtx warning */
 }
+
+/* As above behind an early check that returns before any locking: returns
+ * reached only without the lock do not make the locking conditional. */
+int checked_shared_exit_missing_unlock(struct dev *d, int n)
+{
+	int err = 0;
+
+	if (n < 0)
+		return -EINVAL;
+	mutex_lock(&d->mtx);
+	if (d->state < 0) {
+		err = -EIO;
+		goto out;
+	}
+	d->state = n;
+	mutex_unlock(&d->mtx);
+out:
+	return err;	/* expect: inconsistent-exit &d->mtx warning */
+}
+
+/* The lock hangs off a local no caller can name: holding it on the success
+ * return cannot be a lock-on-success contract (new_vmap_block's shape). */
+void *local_object_held_on_success(int n)
+{
+	struct dev *q;
+	void *p = alloc(n);
+
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	q = this_cpu_dev();
+	spin_lock(&q->lock);
+	q->state = n;
+	return p;	/* expect: inconsistent-exit &q->lock warning */
+}
+
+/* Locked only when the caller asked (data the walk does not follow): the
+ * shared return is reached without the lock on paths that never took it,
+ * so the finding stays a note. */
+int locked_on_request(struct dev *d, int flags)
+{
+	int locked = 0;
+
+	if (flags & 1) {
+		spin_lock(&d->lock);
+		locked = 1;
+	}
+	d->state = flags;
+	if (locked && d->state)
+		spin_unlock(&d->lock);
+	return 0;	/* expect: inconsistent-exit &d->lock note */
+}

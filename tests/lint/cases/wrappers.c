@@ -97,7 +97,7 @@ void held_by_local_object(void)
 
 	spin_lock(&info->i_lock);
 	info->size = 4;
-}	/* expect: held-at-exit &info->i_lock note */
+}	/* expect: held-at-exit &info->i_lock warning */
 
 void update_size_forgets_unlock(struct inode_info *info)
 {
