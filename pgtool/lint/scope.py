@@ -68,6 +68,9 @@ def changes_from_base(tree: Path, base: str) -> list[FileChange]:
     top = Path(_git(tree, "rev-parse", "--show-toplevel").strip())
     _git(top, "rev-parse", "--verify", "-q", f"{base}^{{commit}}")
     names = _git(top, "diff", "--name-status", "--no-renames", base, "--").splitlines()
+    # new files not added yet are part of the working tree too (ignored ones are not)
+    names += [f"A\t{rel}" for rel in _git(top, "ls-files", "--others", "--exclude-standard", "--",
+                                            *(f"*{s}" for s in C_SUFFIXES)).splitlines()]
     out = []
     for line in names:
         status, _, rel = line.partition("\t")
