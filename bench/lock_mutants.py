@@ -221,6 +221,10 @@ def main() -> int:
             print(f"  {m['src']}  {m['func']}: deleted {m['call']}()")
     ratio = (caught_warn / sp_caught) if sp_caught else float("inf")
     print(f"\nrecall ratio pgtool(warnings)/spatch: {ratio:.2f}; mutant sources kept in {work}")
+    best = max(caught_diff, caught_warn)
+    goal = best / n >= 0.9 and best > sp_caught
+    print(f"goal (recall >= 90% with warnings, above spatch's): {'met' if goal else 'NOT met'} "
+          f"({100 * caught_diff / n:.1f}% --patch mode, {100 * caught_warn / n:.1f}% whole-file warnings)")
     print("Whole-file runs report a lock held on every return as a held-at-exit note (it may be a lock\n"
           "wrapper); --patch/--base runs, where the unmutated function is the base, report what the\n"
           "change brings into a balanced function as a warning.")

@@ -9,7 +9,7 @@ old-style designators and macro struct members are made standard.
 from __future__ import annotations
 
 from pgtool.cfront.hints import MacroHints
-from pgtool.cfront.normalize import C_KEYWORDS, TYPE_KEYWORDS, match_close
+from pgtool.cfront.normalize import C_KEYWORDS, TYPE_KEYWORDS, match_close, top_level_end
 from pgtool.cfront.tokens import Tok
 
 _CTRL = frozenset(("if", "while", "for", "switch"))
@@ -223,20 +223,7 @@ def _open_statement_arg(toks: list[Tok], i: int, out: list[Tok], stack: list[str
     becomes a statement expression, so its return/goto/break stays in the AST."""
     if i >= len(toks) or toks[i].k != "I" or toks[i].v not in _STMT_KEYWORDS:
         return
-    j = i
-    depth = 0
-    while j < len(toks):
-        w = toks[j].v
-        if toks[j].k == "P":
-            if w in "([{":
-                depth += 1
-            elif w in ")]}":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif w == "," and depth == 0:
-                break
-        j += 1
+    j = top_level_end(toks, i)
     if j >= len(toks) or j == i:
         return
     at = toks[i]
@@ -252,19 +239,7 @@ def _maybe_type_arg(toks: list[Tok], i: int, out: list[Tok], typedefs, hints: Ma
         return i + 3  # `LIBBPF_OPTS(opts, o, .flags = 1)`: keep the value only
     if i >= len(toks) or not is_type_arg(toks, i, typedefs, hints):
         return i
-    j = i
-    depth = 0
-    while j < len(toks):
-        w = toks[j].v
-        if w in "([{":
-            depth += 1
-        elif w in ")]}":
-            if depth == 0:
-                break
-            depth -= 1
-        elif w == "," and depth == 0:
-            break
-        j += 1
+    j = top_level_end(toks, i)
     at = toks[i]
     out.append(_syn("sizeof", at, "I"))
     out.append(_syn("(", at))

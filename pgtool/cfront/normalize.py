@@ -58,6 +58,39 @@ def match_close(toks: list[Tok], i: int) -> int:
     return n - 1
 
 
+def top_level_end(toks: list[Tok], i: int, stops: tuple[str, ...] = (",",)) -> int:
+    """Index of the first of `stops` outside brackets from toks[i], or of the
+    bracket closing the enclosing one (len(toks) when neither comes)."""
+    depth = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        if t.k == "P":
+            v = t.v
+            if v in "([{":
+                depth += 1
+            elif v in ")]}":
+                if depth == 0:
+                    return i
+                depth -= 1
+            elif depth == 0 and v in stops:
+                return i
+        i += 1
+    return n
+
+
+def split_top_level(toks: list[Tok], sep: str) -> list[list[Tok]]:
+    """`toks` split at `sep` outside brackets (one empty part for no tokens)."""
+    parts: list[list[Tok]] = []
+    i = 0
+    while True:
+        j = top_level_end(toks, i, (sep,))
+        parts.append(toks[i:j])
+        if j >= len(toks) or toks[j].v != sep:
+            return parts
+        i = j + 1
+
+
 def text_of(toks: list[Tok]) -> str:
     """Token text with spaces only where two words would otherwise merge."""
     out: list[str] = []
@@ -78,39 +111,12 @@ def _last_identifier(out: list[Tok]) -> str | None:
 
 
 def _split_args(toks: list[Tok], open_i: int, close_i: int) -> list[list[Tok]]:
-    args: list[list[Tok]] = []
-    cur: list[Tok] = []
-    depth = 0
-    for t in toks[open_i + 1 : close_i]:
-        if t.k == "P":
-            if t.v in "([{":
-                depth += 1
-            elif t.v in ")]}":
-                depth -= 1
-            elif t.v == "," and depth == 0:
-                args.append(cur)
-                cur = []
-                continue
-        cur.append(t)
-    if cur or args:
-        args.append(cur)
-    return args
+    return split_top_level(toks[open_i + 1 : close_i], ",") if close_i > open_i + 1 else []
 
 
 def _asm_replacement(toks: list[Tok], open_i: int, close_i: int, goto: bool, at: Tok) -> list[Tok]:
     """`asm [goto] (tmpl : outs : ins : clobbers : labels)` -> a call (plus goto edges)."""
-    sections: list[list[Tok]] = [[]]
-    depth = 0
-    for t in toks[open_i + 1 : close_i]:
-        if t.k == "P":
-            if t.v in "([{":
-                depth += 1
-            elif t.v in ")]}":
-                depth -= 1
-            elif t.v == ":" and depth == 0:
-                sections.append([])
-                continue
-        sections[-1].append(t)
+    sections = split_top_level(toks[open_i + 1 : close_i], ":")
 
     def mk(k: str, v: str) -> Tok:
         return Tok(k, v, at.ln, at.col)
@@ -262,20 +268,7 @@ def normalize(toks: list[Tok], hints: MacroHints) -> tuple[list[Tok], Recorded]:
                 continue
             if v == "..." and nxt is not None and nxt.v != ")":
                 # Case range `case A ... B:` / designator `[A ... B] =`: keep A.
-                j = i + 1
-                depth = 0
-                while j < n:
-                    w = toks[j].v
-                    if w in "([{":
-                        depth += 1
-                    elif w in ")]}":
-                        if depth == 0:
-                            break
-                        depth -= 1
-                    elif depth == 0 and w in (":", ",", ";"):
-                        break
-                    j += 1
-                i = j
+                i = top_level_end(toks, i + 1, (":", ",", ";"))
                 continue
             if v == "&&" and nxt is not None and nxt.k == "I" and (not out or out[-1].v in _UNARY_CONTEXT):
                 append(Tok("N", "0", t.ln, t.col))
