@@ -8,13 +8,13 @@ stderr and its exit code; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import click
 
 from pgtool import __version__
 from pgtool.errors import PgtoolError
+from pgtool.lazy import resolve
 
 # command name -> "module:attribute" of a click.Command
 COMMANDS: dict[str, str] = {
@@ -45,17 +45,7 @@ class LazyGroup(click.Group):
     @staticmethod
     def _load(name: str) -> click.Command | None:
         target = COMMANDS.get(name)
-        if target is None:
-            return None
-        module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            # A pipeline not built yet; anything else missing is a real bug.
-            if exc.name and module_name.startswith(exc.name):
-                return None
-            raise
-        return getattr(module, attr, None)
+        return resolve(target) if target else None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

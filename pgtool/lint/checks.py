@@ -10,11 +10,11 @@ not available (and asking for it is a usage error, not a traceback).
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from pgtool.errors import UserError
+from pgtool.lazy import resolve
 from pgtool.lint.cfg import CFG, build_cfg
 from pgtool.lint.findings import Finding
 
@@ -56,16 +56,7 @@ def register(name: str, target: str) -> None:
 
 def load_family(name: str) -> Callable[[CheckContext], list[Finding]] | None:
     target = FAMILIES.get(name)
-    if target is None:
-        return None
-    module_name, attr = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return None   # not written yet
-        raise
-    return getattr(module, attr, None)
+    return resolve(target) if target else None
 
 
 def available() -> list[str]:
