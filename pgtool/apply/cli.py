@@ -34,7 +34,7 @@ def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, 
     Exit 0 applied, 1 did not apply (nothing written), 2 bad input.
     """
     opts = engine.Options(strip=strip, fuzz=fuzz, reverse=reverse, check=check or dry_run, reject=reject,
-                          commit=commit)
+                          commit=commit, fixed=emit_fixed is not None)
     progress = None if as_json else (lambda m: click.echo(f"pgtool apply: {m}", err=True))
     result = engine.apply_patches(list(patches), tree or default_tree(), opts, progress=progress)
     if emit_fixed is not None:

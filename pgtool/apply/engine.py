@@ -5,6 +5,14 @@ level, safety) -> match.locate per reading (the file decides) -> clean hunks
 (file context, indent.reindent_block for damaged additions) -> model.render
 and model.load (unidiff) -> model.apply_change in memory -> writer.commit.
 
+Input that needed no repair at all (every hunk read strictly and placed
+exactly where its header says or at a carried offset, no repair note) skips
+the render and the unidiff re-parse: each file is patched from the model read
+straight from the input (model.change_of) as soon as its hunks are placed,
+and the clean text is rendered, and checked with unidiff, only when asked
+for (`PatchResult.fixed_text`, `Options.fixed`). Damaged input always takes
+the full path.
+
 `apply_patches()` is the library entry point (`pgtool push` calls it; one
 PatchResult per message, in order); `fixed_patch()` returns the repaired,
 clean patch text alone.
@@ -13,13 +21,12 @@ clean patch text alone.
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pgtool.apply import mail, model, paths, repair, writer
-from pgtool.apply.indent import reindent_block
 from pgtool.apply.match import Ambiguous, FileText, Level, Placement, locate
 from pgtool.errors import InfraError, UserError
 
@@ -33,6 +40,7 @@ class Options:
     reject: bool = False         # write .rej files for failed hunks, apply the rest
     commit: bool = False         # one git commit per patch
     whitespace: bool = True      # allow the whitespace-insensitive level
+    fixed: bool = False          # the clean text will be used (--emit-fixed): render and check it before writing
 
 
 @dataclass
@@ -64,9 +72,33 @@ class PatchResult:
     status: str                  # applied | checked | failed | already-applied
     files: list[FileResult] = field(default_factory=list)
     repairs: list[repair.Repair] = field(default_factory=list)
-    fixed_text: str = ""
     commit: str | None = None
     error: str | None = None
+
+    def __post_init__(self) -> None:
+        # pieces of the clean text: rendered text, or (clean files, source) still to render
+        self._fixed: list[str | tuple[list[model.CleanFile], str]] = []
+
+    @property
+    def fixed_text(self) -> str:
+        """The repaired, clean patch text ('' when nothing applied).
+
+        For input that needed no repair it is rendered on first use, and
+        parsed back with unidiff, which must read the same model.
+        """
+        if any(not isinstance(part, str) for part in self._fixed):
+            self._fixed = [part if isinstance(part, str) else _render_checked(*part) for part in self._fixed]
+        return "".join(self._fixed)  # type: ignore[arg-type]
+
+    @fixed_text.setter
+    def fixed_text(self, text: str) -> None:
+        self._fixed = [text]
+
+
+def _render_checked(cleans: list[model.CleanFile], source: str) -> str:
+    text = model.render(cleans)
+    model.load(text, source, cleans)  # raises if unidiff reads anything else than the model
+    return text
 
 
 @dataclass
@@ -157,6 +189,7 @@ def _dirty(tree: Path, rels: list[str]) -> set[str]:
     """Files with uncommitted changes (or untracked) in a git tree."""
     if not (tree / ".git").exists() or not rels:
         return set()
+    import subprocess  # only for git trees
     out: set[str] = set()
     for i in range(0, len(rels), 400):
         proc = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "-z", "--untracked-files=all",
@@ -248,6 +281,8 @@ def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], 
         added = [t for _, t in body[i:j]]
         if reindent:
             # removed lines of the same change block, before and after the run
+            from pgtool.apply.indent import reindent_block  # loaded only for damaged or loose matches
+
             removed_before = []
             for k, t in out[::-1]:
                 if k != "-":
@@ -312,6 +347,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                                                                                   overlay.files)
     result = PatchResult(msg.source, msg.subject, msg.author, "applied")
     cleans: list[model.CleanFile] = []
+    direct: dict[int, tuple[model.FileChange, bytes | None]] = {}  # clean index -> change and its result
     resolved = []
     for f in raw_files:  # every path is checked before anything is read or written
         if f.binary:
@@ -365,10 +401,26 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                 result.error = f"{new}: already exists"
             continue
         text = FileText(content or [])
+        lines = text.lines
         shift, lo = 0, 0
         clean_hunks = []
         strict = dirty is not None and old in dirty
+        as_written = not any_damage  # every hunk placed exactly keeps its own lines
         for h in f.hunks:
+            if as_written and shift == 0 and len(h.readings) == 1:
+                # exact where the header says: what _place() tries first, without its objects
+                reading = h.readings[0]
+                pre = reading.pre
+                n = len(pre)
+                at = h.old_start - 1 if n else h.old_start
+                if lo <= at and at + n <= len(lines) and lines[at:at + n] == pre:
+                    fr.hunks.append(HunkResult(h.number, "applied", h.old_start, at + 1 if n else at, "exact",
+                                               patch_line=h.lineno))
+                    result.repairs.extend(reading.notes)
+                    lo = at + n
+                    clean_hunks.append(model.CleanHunk(at + 1 if n else at, None if reading.raw else reading.lines,
+                                                       h.section, (pre, reading.post), reading.raw))
+                    continue
             reading, got = _place(h, text, shift, lo, opts)
             hr = HunkResult(h.number, "applied", h.old_start, patch_line=h.lineno)
             fr.hunks.append(hr)
@@ -390,15 +442,24 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             hr.fuzz = pl.fuzz
             shift = pl.offset
             lo = pl.pos + len(reading.pre) - pl.trim_head - pl.trim_tail
+            as_written = as_written and pl.level in _EXACT_LEVELS and not pl.trim_head and not pl.trim_tail
             clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, h.damaged or any_damage, text))
         mode = f.meta.get("new mode") or f.meta.get("new file mode")
-        cleans.append(model.CleanFile(old, new, clean_hunks, f.meta.get("old mode"), mode, fr.op == "copy"))
+        clean = model.CleanFile(old, new, clean_hunks, f.meta.get("old mode"), mode, fr.op == "copy")
+        cleans.append(clean)
+        if as_written and all(hr.status == "applied" for hr in fr.hunks):
+            # the file as the model patches it, now, while its lines are at hand
+            change = model.change_of(clean)
+            new_lines = model.apply_change(lines, change, new or old or "")
+            data = "".join(new_lines).encode("utf-8", "surrogateescape") if new else None
+            direct[len(cleans) - 1] = (change, data)
+            overlay.forget(old)
     statuses = [hr.status for fr in result.files for hr in fr.hunks]
     if statuses and all(s == "reversed" for s in statuses):
         result.status = "already-applied"
     elif any(s != "applied" for s in statuses) or result.error:
         result.status = "failed"
-    return result, cleans, raw_files
+    return result, cleans, raw_files, direct
 
 
 _GONE = "\0gone"  # an old path that no longer exists (its deletion or rename already applied)
@@ -453,11 +514,18 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
     if not tree.is_dir():
         raise UserError("tree not found", path=str(tree))
     fd = os.open(tree, os.O_RDONLY)
+    # The run allocates a few objects per line and hunk and frees them at the end; none
+    # form cycles worth collecting, and the cycle collector's passes over them cost more
+    # than the parse itself on large patches.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         return _apply_locked(sources, tree, options, progress)
     finally:
         os.close(fd)
+        if collecting:
+            gc.enable()
 
 
 def _apply_locked(sources: list[str], tree: Path, options: Options | None, progress) -> ApplyResult:
@@ -512,7 +580,7 @@ def _merge(parts: list[PatchResult]) -> PatchResult:
     for part in parts[1:]:
         result.files += part.files
         result.repairs += part.repairs
-        result.fixed_text += part.fixed_text
+        result._fixed += part._fixed
         result.error = result.error or part.error
         if part.status not in ("applied", "checked"):
             result.status = part.status
@@ -522,18 +590,28 @@ def _merge(parts: list[PatchResult]) -> PatchResult:
 def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, staged) -> PatchResult:
     """Place, render, re-parse and stage (in `overlay`) one group of file sections."""
     pending, rejects, modes = staged
-    result, cleans, raw_files = _prepare(msg, raw_files, tree, opts, overlay, None)
+    result, cleans, raw_files, direct = _prepare(msg, raw_files, tree, opts, overlay, None)
     if result.status == "failed" and opts.reject and not result.error:
         _rejects(result, raw_files, rejects)
         cleans = [c for c, fr in zip(cleans, result.files) if fr.hunks or c.old_path != c.new_path]
+        direct = {}
     elif result.status != "applied":
         return result
-    result.fixed_text = model.render(cleans)
-    changes = model.load(result.fixed_text, msg.source, cleans)
-    for ch in changes:
-        src = overlay.lines(ch.old_path) if ch.old_path else []
-        new_lines = model.apply_change(src or [], ch, ch.new_path or ch.old_path or "")
+    if not opts.fixed and not result.repairs and len(direct) == len(cleans):
+        # nothing was repaired: the model read from the input is applied; its text waits to be asked for
+        result._fixed = [(cleans, msg.source)]
+        done = [(*direct[i], True) for i in range(len(cleans))]
+    else:
+        result.fixed_text = model.render(cleans)
+        done = [(ch, None, False) for ch in model.load(result.fixed_text, msg.source, cleans)]
+    for ch, data, computed in done:
+        if not computed:
+            src = overlay.lines(ch.old_path) if ch.old_path else []
+            new_lines = model.apply_change(src or [], ch, ch.new_path or ch.old_path or "")
+            # kept as encoded bytes: a third of the memory of a list of lines
+            data = "".join(new_lines).encode("utf-8", "surrogateescape") if ch.new_path else None
         if ch.copy and opts.reverse:
+            new_lines = _split_lf(data.decode("utf-8", "surrogateescape")) if data is not None else []
             # undoing a copy removes the copy, if it is still the patched original
             if new_lines != overlay.lines(ch.new_path or ""):
                 result.status = "failed"
@@ -546,8 +624,6 @@ def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, sta
             overlay.files[ch.old_path] = None
             pending[ch.old_path] = None
         if ch.new_path:
-            # kept as encoded bytes: a third of the memory of a list of lines
-            data = "".join(new_lines).encode("utf-8", "surrogateescape")
             overlay.files[ch.new_path] = data
             pending[ch.new_path] = data
             overlay.forget(ch.old_path)
@@ -606,6 +682,6 @@ def _commit_with(repo, msg: mail.PatchMessage, rels: list[str]) -> str:
 def fixed_patch(sources: list[str], tree: Path, options: Options | None = None) -> str:
     """The repaired clean patch text (what `--emit-fixed` writes); writes nothing."""
     opts = options or Options()
-    opts = Options(**{**opts.__dict__, "check": True, "commit": False, "reject": False})
+    opts = Options(**{**opts.__dict__, "check": True, "commit": False, "reject": False, "fixed": True})
     result = apply_patches(sources, tree, opts)
     return "".join(p.fixed_text for p in result.patches)

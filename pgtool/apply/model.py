@@ -7,31 +7,56 @@ starts and lengths; its fast metadata mode) and every item must agree with
 the model the text was rendered from, whose lines are then applied; without
 that model, `load()` takes everything from unidiff's full parse. Either way
 the emitted patch and the written result cannot disagree.
+
+One exception, for speed on large clean patches: input that needed no
+repair at all (every hunk read strictly and placed exactly, no note) is
+applied from the model parsed straight from it (`change_of`), which is then
+the input itself; its text is rendered, and re-parsed with unidiff against
+the model, only when someone asks for it (`PatchResult.fixed_text`,
+`--emit-fixed`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from unidiff import PatchSet
-from unidiff.errors import UnidiffParseError
-
 from pgtool.errors import UserError
 
 NO_NEWLINE = "\\ No newline at end of file\n"
 
 
-@dataclass
 class CleanHunk:
-    old_start: int                      # 1-based; for an empty pre-image, the line it follows
-    lines: list[tuple[str, str]]        # (kind, text); text ends in '\n' unless at EOF without one
-    section: str = ""
-    images: tuple[list[str], list[str]] | None = None  # (pre, post) when already known
+    """One hunk of the clean patch.
+
+    `lines` are (kind, text) pairs, text ending in '\n' unless at EOF without
+    one. A hunk kept exactly as the input wrote it may instead carry `raw`,
+    its body lines as written ('' for a blank context line, never a
+    no-newline marker): `lines` is then built only if asked for.
+    """
+
+    __slots__ = ("old_start", "_lines", "section", "images", "raw")
+
+    def __init__(self, old_start: int, lines: list[tuple[str, str]] | None, section: str = "",
+                 images: tuple[list[str], list[str]] | None = None, raw: list[str] | None = None):
+        self.old_start = old_start          # 1-based; for an empty pre-image, the line it follows
+        self._lines = lines
+        self.section = section
+        self.images = images                # (pre, post) when already known
+        self.raw = raw
+
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        if self._lines is None:
+            self._lines = [(x[:1] or " ", x[1:] + "\n") for x in self.raw or ()]
+        return self._lines
 
     def pre_post(self) -> tuple[list[str], list[str]]:
         if self.images is None:
             self.images = ([t for k, t in self.lines if k != "+"], [t for k, t in self.lines if k != "-"])
         return self.images
+
+    def __repr__(self) -> str:
+        return f"CleanHunk({self.old_start!r}, {self.lines!r}, {self.section!r})"
 
 
 @dataclass
@@ -62,7 +87,11 @@ def _hunk_text(h: CleanHunk, delta: int) -> tuple[str, int]:
     new_start = at + delta + 1 if new else at + delta
     old_start = h.old_start
     out = [f"@@ -{old_start},{old} +{new_start},{new} @@{' ' + h.section if h.section else ''}\n"]
-    if (not pre or pre[-1].endswith("\n")) and (not post or post[-1].endswith("\n")):
+    if h.raw is not None:
+        # as written: a blank context line gets its space back, as ' ' + '\n' renders it
+        raw = h.raw
+        out.append("\n".join(raw) + "\n" if raw and "" not in raw else "".join([(x or " ") + "\n" for x in raw]))
+    elif (not pre or pre[-1].endswith("\n")) and (not post or post[-1].endswith("\n")):
         out.extend([kind + text for kind, text in h.lines])  # only a last line can lack its newline
     else:
         for kind, text in h.lines:
@@ -97,6 +126,19 @@ def render(files: list[CleanFile]) -> str:
     return "".join(out)
 
 
+def change_of(f: CleanFile) -> FileChange:
+    """The change a file of the model makes: what `load()` reads back from its rendering."""
+    old, new = f.old_path, f.new_path
+    if old is None:
+        mode = f.new_mode or "100644"
+    elif new is not None and f.new_mode and f.old_mode and f.new_mode != f.old_mode:
+        mode = f.new_mode
+    else:
+        mode = None
+    hunks = [(h.old_start, *h.pre_post()) for h in f.hunks]
+    return FileChange(old, new, hunks, mode, f.copy and old is not None and new is not None and old != new)
+
+
 def _strip_prefix(name: str | None) -> str | None:
     if name is None or name == "/dev/null":
         return None
@@ -111,6 +153,9 @@ def load(text: str, source: str = "<repaired patch>", cleans: list[CleanFile] | 
     and every file and hunk it reads must agree with them; the line contents
     are then taken from `cleans`, which are what was rendered.
     """
+    from unidiff import PatchSet  # loaded only when a patch needs the re-parse
+    from unidiff.errors import UnidiffParseError
+
     try:
         patch = PatchSet(text, metadata_only=cleans is not None)
     except UnidiffParseError as exc:  # our own rendering: a bug, but say where

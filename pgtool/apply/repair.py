@@ -13,6 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import add, itemgetter
 
 from pgtool.apply.paths import FileNames, squash
 from pgtool.errors import UserError
@@ -34,42 +36,68 @@ class Repair:
     what: str
 
 
-@dataclass
 class Reading:
     """One interpretation of a hunk body: (kind, text) with kind in ' +-'.
 
-    Treat `lines` as frozen: pre/post images are computed once (make a new
-    Reading to change it).
+    Treat it as frozen: pre/post images are computed once (make a new Reading
+    to change it). A clean reading read in bulk (`Reading.clean`) keeps the
+    body as written (`raw`) and its images; `lines` is built only on demand.
     """
 
-    lines: list[tuple[str, str]]
-    notes: list[Repair] = field(default_factory=list)
-    count_ok: bool = True
+    __slots__ = ("_lines", "raw", "notes", "count_ok", "_pre", "_post", "_kinds")
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
 
-    # cached by hand: functools.cached_property takes a lock per access (Python 3.11)
+    def __init__(self, lines: list[tuple[str, str]], notes: list[Repair] | None = None, count_ok: bool = True):
+        self._lines: list[tuple[str, str]] | None = lines
+        self.raw: list[str] | None = None  # body lines as written ('' for a blank context line)
+        self.notes = [] if notes is None else notes
+        self.count_ok = count_ok
+        self._pre: list[str] | None = None
+        self._post: list[str] | None = None
+        self._kinds: list[str] | None = None
+
+    @classmethod
+    def clean(cls, raw: list[str], pre: list[str], post: list[str]) -> Reading:
+        """A strictly clean body (every line prefixed, no no-newline marker) with its images."""
+        r = cls.__new__(cls)
+        r._lines, r.raw, r.notes, r.count_ok = None, raw, [], True
+        r._pre, r._post, r._kinds = pre, post, None
+        return r
+
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        if self._lines is None:
+            self._lines = [(x[:1] or " ", x[1:] + "\n") for x in self.raw or ()]
+        return self._lines
+
     @property
     def pre(self) -> list[str]:
-        cached = self.__dict__.get("_pre")
-        if cached is None:
-            cached = self.__dict__["_pre"] = [t for k, t in self.lines if k != "+"]
-        return cached
+        if self._pre is None:
+            self._pre = [t for k, t in self.lines if k != "+"]
+        return self._pre
 
     @property
     def kinds(self) -> list[str]:
-        cached = self.__dict__.get("_kinds")
-        if cached is None:
-            cached = self.__dict__["_kinds"] = [k for k, _ in self.lines if k != "+"]
-        return cached
+        if self._kinds is None:
+            self._kinds = [k for k, _ in self.lines if k != "+"]
+        return self._kinds
 
     @property
     def post(self) -> list[str]:
-        cached = self.__dict__.get("_post")
-        if cached is None:
-            cached = self.__dict__["_post"] = [t for k, t in self.lines if k != "-"]
-        return cached
+        if self._post is None:
+            self._post = [t for k, t in self.lines if k != "-"]
+        return self._post
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Reading):
+            return NotImplemented
+        return (self.lines, self.notes, self.count_ok) == (other.lines, other.notes, other.count_ok)
+
+    def __repr__(self) -> str:
+        return f"Reading(lines={self.lines!r}, notes={self.notes!r}, count_ok={self.count_ok!r})"
 
 
-@dataclass
+@dataclass(slots=True)
 class RawHunk:
     number: int
     lineno: int
@@ -120,6 +148,7 @@ def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    bodies = _Bodies(lines)
     files: list[RawFile] = []
     cur: RawFile | None = None
     index_name: str | None = None
@@ -129,6 +158,13 @@ def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
     n = len(lines)
     while i < n:
         line = lines[i]
+        m = HUNK_RE.match(line) if line.startswith("@@ -") else None
+        if m is not None:  # first: no other kind of line starts with '@@ -'
+            if cur is None:
+                raise UserError("hunk header outside a file section", path=source, line=first_line + i)
+            hunk, i = _parse_hunk(lines, i, m, len(cur.hunks) + 1, first_line, source, bodies)
+            cur.hunks.append(hunk)
+            continue
         lineno = first_line + i
         if line.startswith("Index: "):
             index_name, index_line = _name(line[7:]), lineno
@@ -158,12 +194,6 @@ def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
                 pending_git = None
             index_name, index_line = None, 0
             i += 2
-            continue
-        elif HUNK_RE.match(line):
-            if cur is None:
-                raise UserError("hunk header outside a file section", path=source, line=lineno)
-            hunk, i = _parse_hunk(lines, i, len(cur.hunks) + 1, first_line, source)
-            cur.hunks.append(hunk)
             continue
         i += 1
     for f in files:
@@ -205,17 +235,24 @@ def _classify(line: str) -> tuple[str, str, bool]:
     return "?", line + "\n", False
 
 
-def _parse_hunk(lines: list[str], i: int, number: int, first_line: int, source: str) -> tuple[RawHunk, int]:
-    m = HUNK_RE.match(lines[i])
-    assert m
-    old_start, new_start = int(m.group(1)), int(m.group(3))
-    old_len = int(m.group(2)) if m.group(2) is not None else 1
-    new_len = int(m.group(4)) if m.group(4) is not None else 1
+def _parse_hunk(lines: list[str], i: int, m: re.Match, number: int, first_line: int, source: str,
+                bodies: _Bodies) -> tuple[RawHunk, int]:
+    start_a, len_a, start_b, len_b, section = m.groups()
+    old_start, new_start = int(start_a), int(start_b)
+    old_len = int(len_a) if len_a is not None else 1
+    new_len = int(len_b) if len_b is not None else 1
+    section = section or ""
     header_line = first_line + i
+    bulk = bodies.read(i + 1, old_len, new_len)
+    if bulk is not None:
+        reading, end = bulk
+        hunk = RawHunk(number, header_line, old_start, old_len, new_start, new_len, section, [reading], False)
+        _separator_reading(hunk, lines, end)
+        return hunk, end
     fast = _fast_clean(lines, i + 1, old_len, new_len)
     if fast is not None:
         body_lines, end = fast
-        hunk = RawHunk(number, header_line, old_start, old_len, new_start, new_len, m.group(5) or "",
+        hunk = RawHunk(number, header_line, old_start, old_len, new_start, new_len, section,
                        [Reading(body_lines)], False)
         _separator_reading(hunk, lines, end)
         return hunk, end
@@ -231,7 +268,7 @@ def _parse_hunk(lines: list[str], i: int, number: int, first_line: int, source: 
             continue
         body.append((*_classify(line), first_line + j))
         j += 1
-    hunk = RawHunk(number, header_line, old_start, old_len, new_start, new_len, m.group(5) or "", [], False)
+    hunk = RawHunk(number, header_line, old_start, old_len, new_start, new_len, section, [], False)
     strict = _strict(body, old_len, new_len)
     if strict is not None:
         used, extra = strict
@@ -255,6 +292,8 @@ def _parse_hunk(lines: list[str], i: int, number: int, first_line: int, source: 
 def _separator_reading(hunk: RawHunk, lines: list[str], end: int) -> None:
     """Empty lines closing a hunk may be blank context or the gap before the next
     file: offer the reading without them too (the file decides)."""
+    if not end or lines[end - 1] != "":
+        return  # the common case, decided without building the reading's lines
     body = hunk.readings[0].lines
     k = 0
     while k < len(body) and end - 1 - k >= 0 and lines[end - 1 - k] == "" and body[-1 - k] == (" ", "\n"):
@@ -265,6 +304,64 @@ def _separator_reading(hunk: RawHunk, lines: list[str], end: int) -> None:
         note = Repair(hunk.lineno, hunk.number, f"{k} trailing empty line{'s' if k > 1 else ''} read as a "
                       f"separator; {_recount_note(hunk.old_len, hunk.new_len, o, n)}")
         hunk.readings.append(Reading(cut, [note], count_ok=False))
+
+
+_PRE_KIND = " -\n".__contains__    # kinds (first characters; '\n': an empty line) in a pre-image
+_POST_KIND = " +\n".__contains__
+_BODY_RUN = re.compile(r"[ +\-\n]*")  # prefixed or empty lines: a clean body runs over these only
+_TAIL = itemgetter(slice(1, None))
+
+
+class _Bodies:
+    """Clean hunk bodies of one patch text, read in bulk.
+
+    Most hunks of most patches are strictly clean: every line prefixed,
+    counts exact, no no-newline marker. Their extent is found on one string
+    of every line's first character, and their pre/post images are sliced
+    from two lists built once for the whole text (at C speed, instead of
+    classifying line by line). `read()` returns None for anything else, which
+    then takes `_fast_clean` and the careful path: the readings are the same.
+    """
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.kinds = "".join([x[:1] or "\n" for x in lines])
+        self._images: tuple[list[str], list[str]] | None = None
+        self._at = 0        # line up to which image-kind lines are counted
+        self._npre = 0      # pre-image-kind lines before `_at`
+        self._npost = 0
+
+    def read(self, j: int, old_len: int, new_len: int) -> tuple[Reading, int] | None:
+        """The clean reading of the body starting at line `j`, and the line after it."""
+        kinds = self.kinds
+        end = _BODY_RUN.match(kinds, j).end()
+        if end - j >= 2 and kinds[end - 2:end] == "-+" and self.lines[end - 2].startswith("--- ") \
+                and self.lines[end - 1].startswith("+++ "):
+            end -= 2  # the next file's header, in a patch without 'diff' lines
+        if kinds[end:end + 1] == "\\" or j < self._at:
+            return None
+        seg = kinds[j:end]
+        minus, plus = seg.count("-"), seg.count("+")
+        both = len(seg) - minus - plus
+        if both + minus != old_len or both + plus != new_len:
+            return None
+        gap = kinds[self._at:j]
+        if gap:
+            both_gap = gap.count(" ") + gap.count("\n")
+            self._npre += both_gap + gap.count("-")
+            self._npost += both_gap + gap.count("+")
+        p, q = self._npre, self._npost
+        self._npre, self._npost, self._at = p + old_len, q + new_len, end
+        pre_all, post_all = self._images or self._build_images()
+        return Reading.clean(self.lines[j:end], pre_all[p:p + old_len], post_all[q:q + new_len]), end
+
+    def _build_images(self) -> tuple[list[str], list[str]]:
+        # every line of a pre-/post-image kind, prefix cut, newline restored (as _fast_clean reads them)
+        lines, kinds = self.lines, self.kinds
+        pre = list(map(add, map(_TAIL, compress(lines, map(_PRE_KIND, kinds))), repeat("\n")))
+        post = list(map(add, map(_TAIL, compress(lines, map(_POST_KIND, kinds))), repeat("\n")))
+        self._images = (pre, post)
+        return self._images
 
 
 def _fast_clean(lines: list[str], j: int, old_len: int, new_len: int):

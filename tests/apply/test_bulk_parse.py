@@ -1,0 +1,150 @@
+"""The bulk reader of clean hunks gives the readings the line-by-line reader gives.
+
+repair._Bodies reads strictly clean hunk bodies from a string of first
+characters and slices their images from whole-text lists; anything else goes
+line by line. Both must agree on every input: diffs of real kernel files
+(difflib, git-style, several files with and without 'diff' lines, new and
+deleted files, no newline at end of file, blank context lines written as
+empty lines, separators and signatures after the last hunk) and the
+archive-damaged mails of the round-trip test.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import random
+import shutil
+
+import pytest
+
+from pgtool.apply import engine, repair, report
+
+from .damage import clean_diff, damage, edit_file, split_lines
+
+DIRS = ["mm", "kernel", "lib"]
+
+
+@pytest.fixture(scope="module")
+def kernel_files(kernel_tree):
+    return sorted(str(p.relative_to(kernel_tree)) for d in DIRS for p in (kernel_tree / d).glob("*.c"))
+
+
+def _eof_diff(rel: str, old: str) -> str:
+    """An edit of a file's last lines, the new and the old side both without a final newline."""
+    tail = "".join(split_lines(old)[-8:]).rstrip("\n")
+    new = tail.replace(";", "; /* eof */", 1) if ";" in tail else tail + " "
+    diff = difflib.unified_diff(split_lines(tail), split_lines(new), f"a/{rel}", f"b/{rel}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
+
+
+def _inputs(kernel_tree, kernel_files, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    rel = rng.choice(kernel_files)
+    old = (kernel_tree / rel).read_text(errors="surrogateescape")
+    new = edit_file(old, rng)
+    if new is None:
+        return []
+    diff = clean_diff(rel, old, new)
+    git = f"diff --git a/{rel} b/{rel}\nindex 0123456..89abcde 100644\n" + diff
+    created = ("diff --git a/lib/pg_new.c b/lib/pg_new.c\nnew file mode 100644\n--- /dev/null\n+++ b/lib/pg_new.c\n"
+               "@@ -0,0 +1,3 @@\n+/* new */\n+\n+int pg_new;\n")
+    deleted = (f"diff --git a/{rel} b/{rel}\ndeleted file mode 100644\n--- a/{rel}\n+++ /dev/null\n"
+               "@@ -1,2 +0,0 @@\n-/* old */\n-\n")
+    other = diff.replace(rel, rel[:-2] + "_2.c")
+    return [
+        diff,
+        git + created + deleted,
+        diff + other,                                   # plain diffs: the next file's ---/+++ follows a hunk
+        diff + "\n\n" + other,                          # blank separators between files
+        "\n".join("" if line == " " else line for line in diff.split("\n")),  # blank context lines empty
+        diff + "-- \n2.39.2\n",                         # a signature after the last hunk
+        diff + "+\tone_more();\n",                      # one '+' line more than the header counts
+        diff.replace("\n@@", "\n\n@@"),                 # an empty line before each hunk header
+        _eof_diff(rel, old),
+        git + _eof_diff(rel, old),
+        damage(diff, rel, rng),
+    ]
+
+
+def _key(files: list[repair.RawFile]):
+    out = []
+    for f in files:
+        hunks = [(h.number, h.lineno, h.old_start, h.old_len, h.new_start, h.new_len, h.section, h.damaged,
+                  [(r.lines, r.notes, r.count_ok, r.pre, r.post, r.kinds) for r in h.readings]) for h in f.hunks]
+        out.append((f.names, f.lineno, f.git, f.meta, f.binary, f.notes, hunks))
+    return out
+
+
+def test_bulk_reader_agrees_with_the_line_by_line_reader(kernel_tree, kernel_files, monkeypatch):
+    texts = [t for seed in range(60) for t in _inputs(kernel_tree, kernel_files, seed)]
+    assert len(texts) > 300
+    read = repair._Bodies.read
+    used = {"bulk": 0, "other": 0}
+
+    def counted(self, j, old_len, new_len):
+        got = read(self, j, old_len, new_len)
+        used["bulk" if got is not None else "other"] += 1
+        return got
+
+    for text in texts:
+        monkeypatch.setattr(repair._Bodies, "read", counted)
+        fast = _key(repair.parse(text, "t.patch", 3))
+        monkeypatch.setattr(repair._Bodies, "read", lambda self, j, o, n: None)
+        slow = _key(repair.parse(text, "t.patch", 3))
+        assert fast == slow, text[:2000]
+    # the test means something only if both readers took part
+    assert used["bulk"] > used["other"] > 0
+
+
+def test_bulk_reading_of_eof_and_blank_lines():
+    text = ("--- a/f.c\n+++ b/f.c\n@@ -1,4 +1,4 @@\n int a;\n\n-int b;\n+int c;\n int d;\n"
+            "@@ -9,2 +9,2 @@\n x;\n-y;\n\\ No newline at end of file\n+z;\n\\ No newline at end of file\n")
+    files = repair.parse(text, "t.patch")
+    first, second = files[0].hunks
+    assert first.readings[0].raw is not None          # read in bulk
+    assert first.readings[0].pre == ["int a;\n", "\n", "int b;\n", "int d;\n"]
+    assert first.readings[0].post == ["int a;\n", "\n", "int c;\n", "int d;\n"]
+    assert first.readings[0].lines[1] == (" ", "\n")
+    assert second.readings[0].raw is None             # the no-newline marker goes line by line
+    assert second.readings[0].pre == ["x;\n", "y;"]
+    assert second.readings[0].post == ["x;\n", "z;"]
+
+
+def _tree_with(tmp_path, kernel_tree, rels):
+    tree = tmp_path / "tree"
+    for rel in rels:
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kernel_tree / rel, tree / rel)
+    return tree
+
+
+def test_deferred_fixed_text_is_the_rendered_text(kernel_tree, kernel_files, tmp_path):
+    """Clean input: applied from its model, its clean text rendered on demand, identical to the eager path."""
+    rng = random.Random(7)
+    rels, parts = [], []
+    while len(rels) < 5:
+        rel = rng.choice(kernel_files)
+        old = (kernel_tree / rel).read_text(errors="surrogateescape")
+        new = edit_file(old, rng)
+        if new is None or rel in rels:
+            continue
+        rels.append(rel)
+        parts.append(clean_diff(rel, old, new))
+    patch = tmp_path / "clean.patch"
+    patch.write_text("".join(parts), errors="surrogateescape")
+    got = {}
+    for name, fixed in (("deferred", False), ("eager", True)):
+        tree = _tree_with(tmp_path / name, kernel_tree, rels)
+        result = engine.apply_patches([str(patch)], tree, engine.Options(fixed=fixed))
+        assert result.exit_code == 0
+        p = result.patches[0]
+        assert not p.repairs
+        assert p._fixed and isinstance(p._fixed[0], str) == fixed
+        files = {rel: (tree / rel).read_bytes() for rel in rels}
+        report_json = json.loads(report.to_json(result))
+        assert "fixed_text" not in report_json["patches"][0]
+        got[name] = (p.fixed_text, files, report_json)
+    assert got["deferred"] == got["eager"]
+    assert got["deferred"][0].count("diff --git ") == 5
+    assert engine.fixed_patch([str(patch)], tmp_path / "eager" / "tree", engine.Options(reverse=True)) != ""
