@@ -20,9 +20,11 @@ clean patch text alone.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import gc
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,18 +123,22 @@ class _Overlay:
         self._disk: dict[str, bytes] = {}
 
     def lines(self, rel: str) -> list[str] | None:
+        text = self.text(rel)
+        # only '\n' ends a line: str.splitlines() would also split on form feeds (kernel files have them)
+        return None if text is None else _split_lf(text)
+
+    def text(self, rel: str) -> str | None:
         if rel in self.files:
             data = self.files[rel]
-            return None if data is None else _split_lf(data.decode("utf-8", errors="surrogateescape"))
+            return None if data is None else data.decode("utf-8", errors="surrogateescape")
         data = self._disk.get(rel)
         if data is None:
-            path = self.tree / rel
-            if not path.is_file():
+            data = _read_file(os.path.join(self.tree, rel))
+            if data is None:
                 return None
             # cached as bytes, split per use: lists of lines of every file would triple the memory
-            data = self._disk[rel] = path.read_bytes()
-        # only '\n' ends a line: str.splitlines() would also split on form feeds (kernel files have them)
-        return _split_lf(data.decode("utf-8", errors="surrogateescape"))
+            self._disk[rel] = data
+        return data.decode("utf-8", errors="surrogateescape")
 
     def forget(self, rel: str | None) -> None:
         """Drop a cached original once its result is computed."""
@@ -142,6 +148,30 @@ class _Overlay:
         if rel in self.files:
             return self.files[rel] is not None
         return rel in self._disk or (self.tree / rel).is_file()
+
+
+def _read_file(path: str) -> bytes | None:
+    """A regular file's bytes (through symlinks, as Path.is_file); None when there is none."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # checked before opening: opening a FIFO or a device may block or act
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EBADF):  # what is_file() ignores
+            return None
+        raise
+    try:
+        st = os.fstat(fd)
+        chunks = []
+        size = st.st_size + 1  # one read past the size sees a file that grew meanwhile
+        while True:
+            chunk = os.read(fd, max(size, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 _OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
@@ -245,13 +275,20 @@ def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, o
 _EXACT_LEVELS = frozenset((Level.EXACT, Level.OFFSET))
 
 
+def _as_written(hunk: repair.RawHunk) -> model.CleanHunk:
+    """The hunk's only reading, kept as written, at the line its header names."""
+    r = hunk.readings[0]
+    return model.CleanHunk(hunk.old_start, None if r.raw else r.lines, hunk.section, (r.pre, r.post), r.raw)
+
+
 def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], damaged: bool,
                 text_index: FileText | None = None):
     """The hunk rebuilt from the file: its real context, re-indented additions."""
     if not damaged and pl.level in _EXACT_LEVELS and not pl.trim_head and not pl.trim_tail:
         # an exact match: the hunk's own lines are the file's
         start = pl.pos + 1 if reading.pre else pl.pos
-        return model.CleanHunk(start, reading.lines, hunk.section, (reading.pre, reading.post))
+        return model.CleanHunk(start, None if reading.raw else reading.lines, hunk.section,
+                               (reading.pre, reading.post), reading.raw)
     body = reading.lines
     # fuzz drops outer context: those lines stay out of the clean hunk
     pre_idx = [i for i, (k, _) in enumerate(body) if k != "+"]
@@ -343,8 +380,9 @@ def _normalize(msg: mail.PatchMessage, opts: Options) -> list[list[repair.RawFil
 def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path, opts: Options,
              overlay: _Overlay, dirty: set[str] | None):
     """Resolve and place one message's files; returns (PatchResult, clean files)."""
+    seen = paths.Lookups(tree)  # nothing is written while this message is resolved
     level = opts.strip if opts.strip is not None else paths.probe_strip([f.names for f in raw_files], tree,
-                                                                                  overlay.files)
+                                                                       overlay.files, seen)
     result = PatchResult(msg.source, msg.subject, msg.author, "applied")
     cleans: list[model.CleanFile] = []
     direct: dict[int, tuple[model.FileChange, bytes | None]] = {}  # clean index -> change and its result
@@ -358,16 +396,17 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         explicit = opts.strip is not None
         if creating:
             old, new = None, paths.resolve(f.names, tree, level, source=msg.source, creating=True,
-                                           explicit=explicit, staged=overlay.files)
+                                           explicit=explicit, staged=overlay.files, lookups=seen)
         elif f.git and ("rename from" in f.meta or "copy from" in f.meta):
             n = f.names
             new = paths.resolve(paths.FileNames(n.new, n.new, None, n.lineno), tree, level,
-                                source=msg.source, creating=True, explicit=explicit, staged=overlay.files)
+                                source=msg.source, creating=True, explicit=explicit, staged=overlay.files,
+                                lookups=seen)
             old = _resolve_or_gone(paths.FileNames(n.old, n.old, None, n.lineno), tree, level, msg.source,
-                                   explicit, gone_ok=overlay.exists(new), staged=overlay.files)
+                                   explicit, gone_ok=overlay.exists(new), staged=overlay.files, lookups=seen)
         else:
             old = _resolve_or_gone(f.names, tree, level, msg.source, explicit, gone_ok=deleting,
-                                   staged=overlay.files)
+                                   staged=overlay.files, lookups=seen)
             new = None if deleting else old
         if deleting and old is None:
             raise UserError("deletion of an unnamed file", path=msg.source, line=f.lineno)
@@ -389,8 +428,8 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                                    h.old_start, patch_line=h.lineno) for h in f.hunks] or \
                 [HunkResult(0, "reversed", 0)]
             continue
-        content = overlay.lines(old) if old else []
-        if old and content is None:
+        content_text = overlay.text(old) if old else ""
+        if content_text is None:
             raise UserError(f"can't find file to patch: '{paths.printable(old)}'", path=msg.source, line=f.lineno)
         if new and not old and overlay.exists(new):
             content_new = overlay.lines(new) or []
@@ -400,27 +439,30 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             if any(h.status != "reversed" for h in fr.hunks):
                 result.error = f"{new}: already exists"
             continue
-        text = FileText(content or [])
+        mode = f.meta.get("new mode") or f.meta.get("new file mode")
+        if not any_damage and all(len(h.readings) == 1 for h in f.hunks):
+            # Every hunk exactly at its header's line is what _place() finds first; tried on the
+            # whole text at once, without splitting the file into lines (the file decides).
+            clean = model.CleanFile(old, new, [_as_written(h) for h in f.hunks], f.meta.get("old mode"), mode,
+                                    fr.op == "copy")
+            change = model.change_of(clean)
+            patched = model.patch_text(content_text, change)
+            if patched is not None:
+                fr.hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", patch_line=h.lineno)
+                            for h in f.hunks]
+                for h in f.hunks:
+                    result.repairs.extend(h.readings[0].notes)
+                cleans.append(clean)
+                direct[len(cleans) - 1] = (change, patched.encode("utf-8", "surrogateescape") if new else None)
+                overlay.forget(old)
+                continue
+        text = FileText(_split_lf(content_text))
         lines = text.lines
         shift, lo = 0, 0
         clean_hunks = []
         strict = dirty is not None and old in dirty
-        as_written = not any_damage  # every hunk placed exactly keeps its own lines
+        as_written = not any_damage  # hunks placed exactly keep their own lines
         for h in f.hunks:
-            if as_written and shift == 0 and len(h.readings) == 1:
-                # exact where the header says: what _place() tries first, without its objects
-                reading = h.readings[0]
-                pre = reading.pre
-                n = len(pre)
-                at = h.old_start - 1 if n else h.old_start
-                if lo <= at and at + n <= len(lines) and lines[at:at + n] == pre:
-                    fr.hunks.append(HunkResult(h.number, "applied", h.old_start, at + 1 if n else at, "exact",
-                                               patch_line=h.lineno))
-                    result.repairs.extend(reading.notes)
-                    lo = at + n
-                    clean_hunks.append(model.CleanHunk(at + 1 if n else at, None if reading.raw else reading.lines,
-                                                       h.section, (pre, reading.post), reading.raw))
-                    continue
             reading, got = _place(h, text, shift, lo, opts)
             hr = HunkResult(h.number, "applied", h.old_start, patch_line=h.lineno)
             fr.hunks.append(hr)
@@ -444,7 +486,6 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             lo = pl.pos + len(reading.pre) - pl.trim_head - pl.trim_tail
             as_written = as_written and pl.level in _EXACT_LEVELS and not pl.trim_head and not pl.trim_tail
             clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, h.damaged or any_damage, text))
-        mode = f.meta.get("new mode") or f.meta.get("new file mode")
         clean = model.CleanFile(old, new, clean_hunks, f.meta.get("old mode"), mode, fr.op == "copy")
         cleans.append(clean)
         if as_written and all(hr.status == "applied" for hr in fr.hunks):
@@ -466,11 +507,12 @@ _GONE = "\0gone"  # an old path that no longer exists (its deletion or rename al
 
 
 def _resolve_or_gone(names, tree: Path, level, source: str, explicit: bool, gone_ok: bool,
-                     staged: dict | None = None) -> str:
+                     staged: dict | None = None, lookups: paths.Lookups | None = None) -> str:
     try:
-        return paths.resolve(names, tree, level, source=source, creating=False, explicit=explicit, staged=staged)
+        return paths.resolve(names, tree, level, source=source, creating=False, explicit=explicit, staged=staged,
+                             lookups=lookups)
     except UserError:
-        if gone_ok and not any(paths.exists(tree, paths.strip(n, lv), staged)
+        if gone_ok and not any(paths.exists(tree, paths.strip(n, lv), staged, lookups)
                                for n in (names.old, names.new) if n and n != paths.DEV_NULL
                                for lv in range(0, 4)):
             return _GONE

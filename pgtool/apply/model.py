@@ -18,6 +18,7 @@ the model, only when someone asks for it (`PatchResult.fixed_text`,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pgtool.errors import UserError
@@ -222,3 +223,47 @@ def apply_change(original: list[str], change: FileChange, path: str) -> list[str
         cursor = at + len(src)
     out.extend(original[cursor:])
     return out
+
+
+_LINE_RUNS: dict[int, re.Pattern] = {}  # n -> pattern of n lines ('\n' ends a line, as _split_lf)
+
+
+def _skip_lines(text: str, pos: int, count: int) -> int:
+    """The offset `count` lines after `pos`; -1 when the text has fewer."""
+    while count > 0:
+        step = min(count, 256)
+        run = _LINE_RUNS.get(step)
+        if run is None:
+            run = _LINE_RUNS[step] = re.compile("(?:[^\n]*\n){%d}" % step)
+        m = run.match(text, pos)
+        if m is None:
+            return -1
+        pos, count = m.end(), count - step
+    return pos
+
+
+def patch_text(text: str, change: FileChange) -> str | None:
+    """`apply_change` on a whole text, without splitting it into lines.
+
+    None unless every hunk's source is exactly at its line, in order (the
+    caller then places the hunks one by one). Skipping lines is a regular
+    expression's job here, so a large file costs no list of lines at all.
+    """
+    out: list[str] = []
+    line = pos = cursor = 0  # line reached and its offset; end of the last hunk's source
+    for start, src, tgt in change.hunks:
+        at = start - 1 if src else start
+        if at < line:
+            return None
+        pos = _skip_lines(text, pos, at - line)
+        if pos < 0:
+            return None
+        source = "".join(src)
+        if not text.startswith(source, pos) or (source[-1:] not in ("\n", "") and pos + len(source) != len(text)):
+            return None  # (a last line without newline must end the file too)
+        out.append(text[cursor:pos])
+        out.append("".join(tgt))
+        pos = cursor = pos + len(source)
+        line = at + len(src)
+    out.append(text[cursor:])
+    return "".join(out)

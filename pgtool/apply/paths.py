@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,45 @@ class FileNames:
     new: str | None          # from '+++'
     index: str | None = None  # from 'Index:' (CVS/SVN) or 'diff --git'
     lineno: int = 0
+
+
+class Lookups:
+    """What the tree holds, looked up once per path within one patch's checks.
+
+    Every file of a large patch shares its directories with many others;
+    their symlink checks and real paths are the same for all of them. The
+    owner keeps it only while nothing is written.
+    """
+
+    def __init__(self, tree: Path):
+        self.tree = str(tree)
+        self._lstat: dict[str, int | None] = {}   # tree-relative path -> st_mode, None when absent
+        self._real: dict[str, str] = {}           # tree-relative directory -> its real path
+        self._root: str | None = None
+
+    def mode(self, rel: str) -> int | None:
+        """lstat's st_mode of tree/rel, or None when there is nothing there."""
+        try:
+            return self._lstat[rel]
+        except KeyError:
+            pass
+        try:
+            got: int | None = os.lstat(os.path.join(self.tree, rel)).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            got = None
+        self._lstat[rel] = got
+        return got
+
+    def root(self) -> str:
+        if self._root is None:
+            self._root = os.path.realpath(self.tree)
+        return self._root
+
+    def real_dir(self, rel_dir: str) -> str:
+        got = self._real.get(rel_dir)
+        if got is None:
+            got = self._real[rel_dir] = os.path.realpath(os.path.join(self.tree, rel_dir))
+        return got
 
 
 def printable(text: str) -> str:
@@ -59,16 +99,19 @@ def strip(name: str, level: int) -> str | None:
     return "/".join(parts[level:])
 
 
-def exists(tree: Path, rel: str | None, staged: dict | None = None) -> bool:
+def exists(tree: Path, rel: str | None, staged: dict | None = None, lookups: Lookups | None = None) -> bool:
     """On disk, or (with `staged`: results of earlier patches of this run) created or deleted there."""
     if rel is None:
         return False
     if staged and rel in staged:
         return staged[rel] is not None
+    if lookups is not None:
+        return lookups.mode(rel) is not None
     return os.path.lexists(tree / rel)
 
 
-def probe_strip(names: list[FileNames], tree: Path, staged: dict | None = None) -> int | None:
+def probe_strip(names: list[FileNames], tree: Path, staged: dict | None = None,
+                lookups: Lookups | None = None) -> int | None:
     """The strip level under which most existing-file names resolve in `tree`.
 
     GNU patch without -p falls back to basenames and git assumes -p1; probing
@@ -80,7 +123,7 @@ def probe_strip(names: list[FileNames], tree: Path, staged: dict | None = None) 
         hits = 0
         for n in names:
             for cand in (n.new, n.old):
-                if cand and cand != DEV_NULL and exists(tree, strip(cand, level), staged):
+                if cand and cand != DEV_NULL and exists(tree, strip(cand, level), staged, lookups):
                     hits += 1
                     break
         if hits > best_hits:
@@ -91,7 +134,7 @@ def probe_strip(names: list[FileNames], tree: Path, staged: dict | None = None) 
 
 
 def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, creating: bool,
-            explicit: bool = False, staged: dict | None = None) -> str:
+            explicit: bool = False, staged: dict | None = None, lookups: Lookups | None = None) -> str:
     """The tree-relative path to patch for one file section.
 
     Tries the '+++' name, then '---', then 'Index:' under the strip level;
@@ -110,23 +153,23 @@ def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, cre
             rel = strip(names.index, 0)
         if rel is None:
             raise UserError("cannot tell which file to create", path=source, line=names.lineno)
-        return _safe(tree, rel, source, names.lineno)
+        return _safe(tree, rel, source, names.lineno, lookups)
     for cand in candidates:
         rel = strip(cand, lvl)
-        if exists(tree, rel, staged):
-            return _safe(tree, rel, source, names.lineno)
+        if exists(tree, rel, staged, lookups):
+            return _safe(tree, rel, source, names.lineno, lookups)
     if not explicit:
         # patches concatenated from several sources mix strip levels: per file, as GNU patch
         for other in range(0, 6):
             for cand in candidates:
                 rel = strip(cand, other)
-                if other != lvl and exists(tree, rel, staged):
-                    return _safe(tree, rel, source, names.lineno)
+                if other != lvl and exists(tree, rel, staged, lookups):
+                    return _safe(tree, rel, source, names.lineno, lookups)
     if names.index and not explicit:
         for extra in range(0, 4):
             rel = strip(names.index, extra)
-            if exists(tree, rel, staged):
-                return _safe(tree, rel, source, names.lineno)
+            if exists(tree, rel, staged, lookups):
+                return _safe(tree, rel, source, names.lineno, lookups)
     shown = candidates[0] if candidates else names.index
     raise UserError(f"can't find file to patch: '{printable(shown or '')}' (strip level {lvl}; wrong -p?)",
                     path=source, line=names.lineno)
@@ -139,8 +182,10 @@ def _default_level(candidates: list[str]) -> int:
     return 0
 
 
-def _safe(tree: Path, rel: str, source: str, lineno: int) -> str:
+def _safe(tree: Path, rel: str, source: str, lineno: int, lookups: Lookups | None = None) -> str:
     """Refuse a path whose directories (or itself) are symlinks or leave the tree."""
+    if lookups is not None:
+        return _safe_cached(lookups, rel, source, lineno)
     root = tree.resolve()
     current = tree
     parts = rel.split("/")
@@ -153,4 +198,23 @@ def _safe(tree: Path, rel: str, source: str, lineno: int) -> str:
         (tree / rel).resolve().relative_to(root)
     except ValueError:
         raise UserError(f"refusing to patch '{printable(rel)}': outside the tree", path=source, line=lineno) from None
+    return rel
+
+
+def _safe_cached(lookups: Lookups, rel: str, source: str, lineno: int) -> str:
+    """_safe with every directory looked at once per Lookups: the same checks, the same answers."""
+    parts = rel.split("/")
+    prefix = ""
+    for i, part in enumerate(parts):
+        prefix = f"{prefix}/{part}" if prefix else part
+        mode = lookups.mode(prefix)
+        if mode is not None and stat.S_ISLNK(mode):
+            what = "is a symbolic link" if i == len(parts) - 1 else "is beyond a symbolic link"
+            raise UserError(f"refusing to patch '{printable(rel)}': it {what}", path=source, line=lineno)
+    # no component is a link, so the real path is the real directory's plus the name
+    head, _, name = rel.rpartition("/")
+    real = os.path.join(lookups.real_dir(head), name)
+    root = lookups.root()
+    if real != root and not real.startswith(root.rstrip("/") + "/"):
+        raise UserError(f"refusing to patch '{printable(rel)}': outside the tree", path=source, line=lineno)
     return rel
