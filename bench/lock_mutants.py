@@ -186,9 +186,12 @@ def main() -> int:
             misses.append(m)
     t_pg = time.perf_counter() - t1
     t2 = time.perf_counter()
+    diff_misses = []
     for m in mutants:
         if any(f.severity == "warning" for f in diff_findings(m["file"], m["orig"], m["text"])):
             caught_diff += 1
+        else:
+            diff_misses.append(m)
     t_diff = time.perf_counter() - t2
 
     have_spatch = shutil.which("spatch") is not None and cocci.is_file()
@@ -215,10 +218,12 @@ def main() -> int:
     print()
     print("by lock class (pgtool warnings): " + ", ".join(
         f"{c} {per_class_caught[c]}/{per_class[c]}" for c in sorted(per_class)))
-    if misses:
-        print(f"missed by pgtool ({len(misses)}), first 15:")
-        for m in misses[:15]:
-            print(f"  {m['src']}  {m['func']}: deleted {m['call']}()")
+    for what, missed in (("no finding at all in a whole-file run", misses),
+                         ("no warning in --patch mode", diff_misses)):
+        if missed:
+            print(f"missed by pgtool, {what} ({len(missed)}), first 15:")
+            for m in missed[:15]:
+                print(f"  {m['src']}  {m['func']}: deleted {m['call']}()")
     ratio = (caught_warn / sp_caught) if sp_caught else float("inf")
     print(f"\nrecall ratio pgtool(warnings)/spatch: {ratio:.2f}; mutant sources kept in {work}")
     best = max(caught_diff, caught_warn)

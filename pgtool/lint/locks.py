@@ -549,6 +549,40 @@ def analyse(functions, cfg_of, rules: LockRules, scope_filter, budget: int,
     return findings, summaries
 
 
+def new_holds(function, before: tuple[LockOp, ...], after: tuple[LockOp, ...],
+              reported: set[str]) -> list[Finding]:
+    """A function that now hands its callers a lock it did not before.
+
+    Diff mode's view of a deleted or skipped unlock in a function whose name
+    (rq_lock_break, *_start, get_*) or bool return makes a whole-file run take
+    it for a lock wrapper: the base shows it was balanced. `reported`: locks a
+    finding of the change already names. Annotated functions say it is meant.
+    """
+    if function.annotations:
+        return []
+    taking = ("acquire", "try", "vague")
+    had = {(op.cls.name, op.template) for op in before if op.action in taking}
+    params = param_names(function.ast)
+    out = []
+    for op in after:
+        key = (op.cls.name, op.template)
+        if op.action not in taking or key in had or op.template is None:
+            continue
+        # the lock as the function's own code names it, not as a template
+        name = re.sub(r"\$(\d+)", lambda m: params[int(m.group(1))] if int(m.group(1)) < len(params)
+                      else m.group(0), op.template)
+        if name in reported:
+            continue
+        how = {"acquire": "on every return", "try": "on some returns (like a try-lock)",
+               "vague": "on some returns"}[op.action]
+        out.append(Finding(
+            "held-at-exit", "warning", function.file, function.end_line, 1, function.name,
+            f"'{name}' is now held when the function returns ({how}); it was not before this change",
+            ("annotate the function __acquires() if handing the lock to its callers is the intent",),
+            subject=name, family=FAMILY))
+    return out
+
+
 def run(ctx) -> list[Finding]:
     """Check-family entry point (see pgtool.lint.checks)."""
     rules = load_lock_rules(ctx.rules_dir)

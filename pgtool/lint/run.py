@@ -48,6 +48,7 @@ class FileResult:
     failures: list[FileFailure] = field(default_factory=list)
     exported: dict = field(default_factory=dict)   # name -> [Summary] of non-static functions
     external_calls: set = field(default_factory=set)   # called names not defined in the file
+    effects: dict = field(default_factory=dict)    # name -> lock ops of each function defined here
     functions: int = 0
     lines: int = 0
 
@@ -136,6 +137,7 @@ def analyse_text(path: str, text: str | None, settings: Settings, external: dict
         keep = [s for s in lst if not s.static and s.file == path]
         if keep:
             result.exported[name] = keep
+        result.effects[name] = tuple(op for s in lst if s.file == path for op in s.ops)
     return result
 
 

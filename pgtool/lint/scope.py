@@ -228,20 +228,26 @@ def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
             continue
         scope = {(ch.path, name) for name in touched}
         before: list[Finding] = []
+        old_effects: dict = {}
         if ch.old_text is not None:
             # Audits driven by the change (a flag it adds) mean nothing before it.
-            before = analyse_text(ch.path, old_text, replace(settings, patch_text=None), scope=scope,
-                                  parsed=old_parsed).findings
+            res = analyse_text(ch.path, old_text, replace(settings, patch_text=None), scope=scope,
+                               parsed=old_parsed)
+            before, old_effects = res.findings, res.effects
         after: list[Finding] = []
+        new_effects: dict = {}
         if ch.new_text is not None:
             res = analyse_text(ch.path, new_text, settings, scope=scope, parsed=new_parsed)
-            after = res.findings
+            after, new_effects = res.findings, res.effects
             result.failures.extend(x for x in res.failures if x.name in touched or x.name is None)
             result.lines += res.lines
         old_fp = {f.fingerprint() for f in before}
         new_fp = {f.fingerprint() for f in after}
         existed = {f.name for f in old_funcs}
-        result.findings.extend(_confirmed(f, existed) for f in after if f.fingerprint() not in old_fp)
+        introduced = [_confirmed(f, existed) for f in after if f.fingerprint() not in old_fp]
+        result.findings.extend(introduced)
+        if "locks" in settings.families:
+            result.findings.extend(_new_holds(new_funcs, touched & existed, old_effects, new_effects, after))
         result.fixed.extend(f for f in before if f.fingerprint() not in new_fp)
         result.files += 1
         result.functions += len(touched)
@@ -264,6 +270,20 @@ def _confirmed(finding: Finding, existed: set[str]) -> Finding:
     return replace(finding, severity="warning",
                    details=finding.details + ("the function had no such finding before this change "
                                               "(annotate it __acquires() if holding the lock is the intent)",))
+
+
+def _new_holds(functions, names: set[str], old_effects: dict, new_effects: dict,
+               after: list[Finding]) -> list[Finding]:
+    """Functions the change turns into ones handing a lock to their callers."""
+    from pgtool.lint.locks import new_holds
+
+    out = []
+    for fn in functions:
+        if fn.name not in names or getattr(fn, "alt_branch", False):
+            continue
+        reported = {f.subject for f in after if f.function == fn.name and f.family == "locks"}
+        out += new_holds(fn, old_effects.get(fn.name, ()), new_effects.get(fn.name, ()), reported)
+    return out
 
 
 def _new_flags_at_release(changes: list[FileChange], settings: Settings) -> list[Finding]:

@@ -156,3 +156,33 @@ def test_diff_confirms_a_contract_note_the_change_brings(tmp_path, kernel_tree):
     assert [(f["function"], f["check"], f["severity"], f["subject"]) for f in found] == \
         [("reinsert_swap_info", "held-at-exit", "warning", "&p->lock")]
     assert any("no such finding before this change" in d for d in found[0]["details"])
+
+
+def test_diff_reports_a_function_named_like_a_wrapper_that_now_holds_a_lock(tmp_path, kernel_tree):
+    """get_partial_node() ('get', returning an object) reads like a lookup that
+    may return holding the lock, so a whole-file run takes the mutant for a
+    lock-on-success function and says nothing. The diff knows better: the
+    base function handed no lock to its callers."""
+    repo = tmp_path / "k"
+    (repo / "mm").mkdir(parents=True)
+    real = (kernel_tree / "mm" / "slub.c").read_text(errors="surrogateescape")
+    at = real.index("static void *get_partial_node(")
+    unlock = "\tspin_unlock_irqrestore(&n->list_lock, flags);\n"
+    cut = real.index(unlock, at)
+    assert cut < real.index("\n}\n", at)
+    (repo / "mm" / "slub.c").write_text(real, errors="surrogateescape")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    (repo / "mm" / "slub.c").write_text(real[:cut] + real[cut + len(unlock):], errors="surrogateescape")
+
+    whole = pgtool("lint-locks", "--no-cache", "--format", "json", "--only", "locks", str(repo / "mm" / "slub.c"))
+    assert not [f for f in json.loads(whole.stdout)["findings"] if f["function"] == "get_partial_node"]
+
+    diff = pgtool("lint-locks", "--no-cache", "--format", "json", "--only", "locks",
+                  "--tree", str(repo), "--base", "HEAD")
+    assert diff.returncode == 1, diff.stderr
+    found = json.loads(diff.stdout)["findings"]
+    assert [(f["function"], f["check"], f["severity"], f["subject"]) for f in found] == \
+        [("get_partial_node", "held-at-exit", "warning", "&n->list_lock")]
+    assert "it was not before this change" in found[0]["message"]
