@@ -126,33 +126,43 @@ def test_cache_and_jobs_give_identical_results(tmp_path):
     assert any(tmp_path.rglob("*.pickle"))
 
 
+def _unlock_deleted(tmp_path: Path, kernel_tree: Path, rel: str, func: str, unlock: str) -> tuple[Path, Path]:
+    """A git repo holding the real `rel`, committed, then `unlock` deleted from
+    `func` in the working tree (a release forgotten by an edit)."""
+    repo = tmp_path / "k"
+    path = repo / rel
+    path.parent.mkdir(parents=True)
+    real = (kernel_tree / rel).read_text(errors="surrogateescape")
+    at = real.index(func)
+    cut = real.index(unlock, at)
+    assert cut < real.index("\n}\n", at), "the release must be inside the function"
+    path.write_text(real, errors="surrogateescape")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    path.write_text(real[:cut] + real[cut + len(unlock):], errors="surrogateescape")
+    return repo, path
+
+
+def _lock_findings(*args: str) -> tuple[int, list[dict]]:
+    run = pgtool("lint-locks", "--no-cache", "--format", "json", "--only", "locks", *args)
+    assert "Traceback" not in run.stderr
+    return run.returncode, json.loads(run.stdout)["findings"]
+
+
 def test_diff_confirms_a_contract_note_the_change_brings(tmp_path, kernel_tree):
     """A deleted unlock that leaves a real function returning with its
     argument's lock held: a whole-file run cannot tell it from a lock wrapper
     (a note); the diff, where the function was balanced before, warns."""
-    repo = tmp_path / "k"
-    (repo / "mm").mkdir(parents=True)
-    real = (kernel_tree / "mm" / "swapfile.c").read_text(errors="surrogateescape")
-    func = "static void reinsert_swap_info(struct swap_info_struct *p)\n{\n"
-    at = real.index(func)
-    unlock = real.index("\tspin_unlock(&p->lock);\n", at)
-    assert unlock < real.index("\n}\n", at)
-    (repo / "mm" / "swapfile.c").write_text(real, errors="surrogateescape")
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "base")
-    mutated = real[:unlock] + real[unlock + len("\tspin_unlock(&p->lock);\n"):]
-    (repo / "mm" / "swapfile.c").write_text(mutated, errors="surrogateescape")
-
-    whole = pgtool("lint-locks", "--no-cache", "--format", "json", "--only", "locks",
-                   str(repo / "mm" / "swapfile.c"))
-    mine = [f for f in json.loads(whole.stdout)["findings"] if f["function"] == "reinsert_swap_info"]
+    repo, path = _unlock_deleted(tmp_path, kernel_tree, "mm/swapfile.c",
+                                 "static void reinsert_swap_info(struct swap_info_struct *p)\n{\n",
+                                 "\tspin_unlock(&p->lock);\n")
+    _, whole = _lock_findings(str(path))
+    mine = [f for f in whole if f["function"] == "reinsert_swap_info"]
     assert [(f["check"], f["severity"], f["subject"]) for f in mine] == [("held-at-exit", "note", "&p->lock")]
 
-    diff = pgtool("lint-locks", "--no-cache", "--format", "json", "--only", "locks",
-                  "--tree", str(repo), "--base", "HEAD")
-    assert diff.returncode == 1, diff.stderr
-    found = json.loads(diff.stdout)["findings"]
+    code, found = _lock_findings("--tree", str(repo), "--base", "HEAD")
+    assert code == 1
     assert [(f["function"], f["check"], f["severity"], f["subject"]) for f in found] == \
         [("reinsert_swap_info", "held-at-exit", "warning", "&p->lock")]
     assert any("no such finding before this change" in d for d in found[0]["details"])
@@ -163,26 +173,13 @@ def test_diff_reports_a_function_named_like_a_wrapper_that_now_holds_a_lock(tmp_
     may return holding the lock, so a whole-file run takes the mutant for a
     lock-on-success function and says nothing. The diff knows better: the
     base function handed no lock to its callers."""
-    repo = tmp_path / "k"
-    (repo / "mm").mkdir(parents=True)
-    real = (kernel_tree / "mm" / "slub.c").read_text(errors="surrogateescape")
-    at = real.index("static void *get_partial_node(")
-    unlock = "\tspin_unlock_irqrestore(&n->list_lock, flags);\n"
-    cut = real.index(unlock, at)
-    assert cut < real.index("\n}\n", at)
-    (repo / "mm" / "slub.c").write_text(real, errors="surrogateescape")
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "base")
-    (repo / "mm" / "slub.c").write_text(real[:cut] + real[cut + len(unlock):], errors="surrogateescape")
+    repo, path = _unlock_deleted(tmp_path, kernel_tree, "mm/slub.c", "static void *get_partial_node(",
+                                 "\tspin_unlock_irqrestore(&n->list_lock, flags);\n")
+    _, whole = _lock_findings(str(path))
+    assert not [f for f in whole if f["function"] == "get_partial_node"]
 
-    whole = pgtool("lint-locks", "--no-cache", "--format", "json", "--only", "locks", str(repo / "mm" / "slub.c"))
-    assert not [f for f in json.loads(whole.stdout)["findings"] if f["function"] == "get_partial_node"]
-
-    diff = pgtool("lint-locks", "--no-cache", "--format", "json", "--only", "locks",
-                  "--tree", str(repo), "--base", "HEAD")
-    assert diff.returncode == 1, diff.stderr
-    found = json.loads(diff.stdout)["findings"]
+    code, found = _lock_findings("--tree", str(repo), "--base", "HEAD")
+    assert code == 1
     assert [(f["function"], f["check"], f["severity"], f["subject"]) for f in found] == \
         [("get_partial_node", "held-at-exit", "warning", "&n->list_lock")]
     assert "it was not before this change" in found[0]["message"]
