@@ -95,6 +95,7 @@ class CFG:
     exit: int
     returns: list[ReturnSite]
     noreturn_blocks: set[int] = field(default_factory=set)
+    noreturn_calls: set[int] = field(default_factory=set)   # id() of calls that end their path
 
     def preds(self) -> dict[int, list[int]]:
         out: dict[int, list[int]] = {b.id: [] for b in self.blocks}
@@ -146,6 +147,7 @@ class _Builder:
         self.continues: list[_Target] = []
         self.returns: list[ReturnSite] = []
         self.noreturn_blocks: set[int] = set()
+        self.noreturn_calls: set[int] = set()
         self.exit = self.new().id
         self.dead = self.new().id   # where noreturn calls go: not an exit of the function
         self.noreturn_blocks.add(self.dead)
@@ -194,7 +196,7 @@ class _Builder:
             self.returns.append(site)
             self.link(end, self.exit)
         return CFG(self.func.decl.name, self.blocks, entry, self.exit, self.returns,
-                   self.noreturn_blocks)
+                   self.noreturn_blocks, self.noreturn_calls)
 
     def stmt(self, node: c_ast.Node | None, cur: int | None) -> int | None:
         """Append `node` after block `cur`; return the block control falls out of
@@ -210,6 +212,7 @@ class _Builder:
         self.blocks[cur].items.append(node)
         name = call_name(node)
         if name is not None and name in self.noreturn:
+            self.noreturn_calls.add(id(node))
             self.link(cur, self.dead)
             return None
         if guard_call(node) is not None and self.scopes:

@@ -284,6 +284,25 @@ def _set_sites(analysis: FlagAnalysis) -> dict[tuple[str, str], list[tuple[str, 
 _HUNK_FILE = re.compile(r"^\+\+\+ (?:b/)?(\S+)")
 
 
+def change_set_sites(functions, rules: dict, families: list[Family], patch_text: str,
+                     bits: set[str]) -> list[tuple[str, int, str]]:
+    """(file, line, function) where `functions` set one of `bits`, the
+    members the change adds recognised: a release finding in a file the
+    change does not touch can then name where the change sets its bit."""
+    from pgtool.lint.flags_calls import classify_call
+    from pgtool.lint.flags_walk import iter_calls
+
+    bitops = load_bitops(rules)
+    fams = [adopt_members(f, added_members(patch_text, f), "(the change)") for f in families]
+    sites = set()
+    for fn in functions:
+        for node in iter_calls(fn.ast):
+            for op in classify_call(node, fams, bitops):
+                if op.op in SET_LIKE and op.flag in bits:
+                    sites.add((fn.file, op.line, fn.name))
+    return sorted(sites)
+
+
 def audited_flags(patch_text: str, families: list[Family]) -> dict[str, dict[str, str]]:
     """Flags a change introduces or stops clearing: audited strictly.
 

@@ -121,7 +121,7 @@ class FlagAnalysis:
     def _with_callers(self, names: set[str]) -> list:
         callers: dict[str, set[str]] = {}
         for fn in self.functions:
-            for node in _calls(fn.ast.body):
+            for node in iter_calls(fn.ast.body):
                 name = call_name(node)
                 if name:
                     callers.setdefault(name, set()).add(fn.name)
@@ -153,7 +153,7 @@ class FlagAnalysis:
             return Summary()
         self._state[key] = "busy"
         # Callees first, so their summaries are ready when the walk meets them.
-        for node in _calls(fn.ast.body):
+        for node in iter_calls(fn.ast.body):
             name = call_name(node)
             for callee in self.resolve(name, fn.file) if name else ():
                 if callee is not fn:
@@ -222,10 +222,12 @@ class _FunctionWalk:
     def _previous_call(self, node: c_ast.FuncCall) -> str:
         """Name of the call that precedes `node` in source order (not inside it)."""
         if self._order is None:
-            calls = [c for c in _calls(self.fn.ast.body) if c.coord is not None]
+            calls = [c for c in iter_calls(self.fn.ast.body) if c.coord is not None]
             # calls inside another call's arguments do not count: `f(g(x))` is f
-            nested = {id(inner) for c in calls for inner in _calls(c.args) if c.args is not None}
-            self._order = sorted((c for c in calls if id(c) not in nested),
+            nested = {id(inner) for c in calls for inner in iter_calls(c.args) if c.args is not None}
+            # nor does a call that ends its path (panic): it leads nowhere near the release
+            ends = self.a.cfg_of(self.fn).noreturn_calls
+            self._order = sorted((c for c in calls if id(c) not in nested and id(c) not in ends),
                                  key=lambda c: (c.coord.line, c.coord.column or 0))
         prev = ""
         for c in self._order:
@@ -238,7 +240,7 @@ class _FunctionWalk:
     def _tracked_vars(self) -> set[str]:
         """Locals in the group of an object the function flags or releases."""
         groups = set()
-        for node in _calls(self.fn.ast.body):
+        for node in iter_calls(self.fn.ast.body):
             name = call_name(node)
             args = call_args(node)
             roots = [op.obj for op in classify_call(node, self.a.families, self.a.bitops)]
@@ -490,7 +492,8 @@ def _post_order(node):
     return [n for n in out if isinstance(n, (c_ast.FuncCall, c_ast.Assignment))]
 
 
-def _calls(node):
+def iter_calls(node):
+    """Every call under `node` (argument calls included), in no set order."""
     stack = [node]
     while stack:
         n = stack.pop()

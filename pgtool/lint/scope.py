@@ -208,6 +208,7 @@ def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
     from pgtool.lint.source import parse_text
 
     result = LintResult(scope="diff")
+    changed_functions: list = []        # the after side of every changed file (touched ones in full)
     for ch in changes:
         old_b = scan_bodies(ch.old_text) if ch.old_text is not None else []
         new_b = scan_bodies(ch.new_text) if ch.new_text is not None else []
@@ -223,6 +224,7 @@ def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
         new_parsed = parse_text(ch.path, new_text) if new_text is not None else None
         old_funcs = old_parsed.functions if old_parsed else []
         new_funcs = new_parsed.functions if new_parsed else []
+        changed_functions += new_funcs
         touched = _touched(old_funcs, ch.old_ranges) | _touched(new_funcs, ch.new_ranges)
         if not touched:
             continue
@@ -251,7 +253,7 @@ def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
         result.fixed.extend(f for f in before if f.fingerprint() not in new_fp)
         result.files += 1
         result.functions += len(touched)
-    result.findings.extend(_new_flags_at_release(changes, settings))
+    result.findings.extend(_new_flags_at_release(changes, settings, changed_functions))
     return result
 
 
@@ -286,20 +288,22 @@ def _new_holds(functions, names: set[str], old_effects: dict, new_effects: dict,
     return out
 
 
-def _new_flags_at_release(changes: list[FileChange], settings: Settings) -> list[Finding]:
+def _new_flags_at_release(changes: list[FileChange], settings: Settings, changed_functions: list) -> list[Finding]:
     """A bit the change adds must be clear at every release of its object,
     also in files the change does not touch (the seed's author forgot the
     frees in page_alloc.c): analyse those files whole and keep the findings
-    about the new bits."""
+    about the new bits, naming where the change sets them."""
     if not settings.patch_text or "flags" not in settings.families or not settings.tree:
         return []
-    from pgtool.lint.flags import added_members, tree_families
+    from pgtool.lint.flags import added_members, change_set_sites, tree_families
     from pgtool.rules import load_rules
 
     tree = Path(settings.tree)
+    rules = load_rules("flags", settings.rules_dir)
+    families = tree_families(tree, rules)
     new_bits: set[str] = set()
     releases: set[str] = set()
-    for fam in tree_families(tree, load_rules("flags", settings.rules_dir)):
+    for fam in families:
         added = added_members(settings.patch_text, fam)
         if added:
             new_bits |= set(added)
@@ -316,7 +320,20 @@ def _new_flags_at_release(changes: list[FileChange], settings: Settings) -> list
         res = analyse_text(str(path), text, replace(settings, families=("flags",)))
         found.extend(f for f in res.findings
                      if f.check == "flag-not-cleared-at-release" and f.subject in new_bits)
-    return found
+    if not found:
+        return found
+    sites = change_set_sites(changed_functions, rules, families, settings.patch_text, new_bits)
+    return [_with_setters(f, sites) for f in found]
+
+
+def _with_setters(finding: Finding, sites: list[tuple[str, int, str]]) -> Finding:
+    """Name the change's set sites in a release finding that has none (its
+    file was analysed apart from the change)."""
+    if not sites or any(d.startswith("set: ") for d in finding.details):
+        return finding
+    file, line, fn = sites[0]
+    return replace(finding, message=f"{finding.message}; the change sets it in {fn} ({file}:{line})",
+                   details=tuple(f"set: {f} ({p}:{ln})" for p, ln, f in sites[:5]) + finding.details)
 
 
 def _files_calling(tree: Path, calls: re.Pattern) -> list[Path]:
