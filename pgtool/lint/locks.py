@@ -554,7 +554,7 @@ def new_holds(function, before: tuple[LockOp, ...], after: tuple[LockOp, ...],
     """A function that now hands its callers a lock it did not before.
 
     Diff mode's view of a deleted or skipped unlock in a function whose name
-    (rq_lock_break, *_start, get_*) or bool return makes a whole-file run take
+    (rcu_lock_break, *_start, get_*) or bool return makes a whole-file run take
     it for a lock wrapper: the base shows it was balanced. `reported`: locks a
     finding of the change already names. Annotated functions say it is meant.
     """
