@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from pgtool.apply import engine, report
-from pgtool.tree import default_tree
 
 
 @click.command("apply")
@@ -36,7 +35,11 @@ def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, 
     opts = engine.Options(strip=strip, fuzz=fuzz, reverse=reverse, check=check or dry_run, reject=reject,
                           commit=commit, fixed=emit_fixed is not None)
     progress = None if as_json else (lambda m: click.echo(f"pgtool apply: {m}", err=True))
-    result = engine.apply_patches(list(patches), tree or default_tree(), opts, progress=progress)
+    if tree is None:
+        from pgtool.tree import default_tree  # tree management: not loaded when --tree is given
+
+        tree = default_tree()
+    result = engine.apply_patches(list(patches), tree, opts, progress=progress)
     if emit_fixed is not None:
         emit_fixed.write_text("".join(p.fixed_text for p in result.patches), encoding="utf-8",
                               errors="surrogateescape")

@@ -8,11 +8,6 @@ mail) give their subject, author and date from the lines above the diff.
 
 from __future__ import annotations
 
-import email
-import email.errors
-import email.header
-import email.policy
-import email.utils
 import re
 from dataclasses import dataclass
 
@@ -50,8 +45,9 @@ def read_messages(data: bytes, source: str) -> list[PatchMessage]:
     text = _decode(data)
     if "\r\n" in text:
         text = text.replace("\r\n", "\n")
-    lines = text.split("\n")
-    if lines and _MBOX_FROM.match(lines[0]):
+    head = _head_lines(text, 60)  # a plain diff is never split into lines here: parse() does that once
+    if _MBOX_FROM.match(head[0]):
+        lines = text.split("\n")
         starts = [i for i, line in enumerate(lines)
                   if _MBOX_FROM.match(line) and (i == 0 or lines[i - 1] == "")
                   and i + 1 < len(lines) and _HEADER.match(lines[i + 1])]
@@ -66,9 +62,23 @@ def read_messages(data: bytes, source: str) -> list[PatchMessage]:
         if not out:
             raise NoPatch("no patch found in any message of the mbox", path=source, line=1)
         return out
-    if lines and _HEADER.match(lines[0]) and _has_mail_headers(lines):
+    if _HEADER.match(head[0]) and _has_mail_headers(head):
         return [_from_mail(text, source, 1)]
     return [_from_plain(text, source, 1, None)]
+
+
+def _head_lines(text: str, count: int) -> list[str]:
+    """text.split("\\n")[:count], without splitting the rest."""
+    out: list[str] = []
+    pos = 0
+    while len(out) < count:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:nl])
+        pos = nl + 1
+    return out
 
 
 def _has_mail_headers(lines: list[str]) -> bool:
@@ -81,6 +91,10 @@ def _has_mail_headers(lines: list[str]) -> bool:
 
 
 def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
+    import email  # the email package costs a plain diff's whole parse in import time: loaded for mail only
+    import email.policy
+    import email.utils
+
     # bytes in, so undecodable input stays bytes instead of upsetting the parser
     # compat32 keeps headers as raw text; they are decoded one by one below, so a
     # malformed header costs that header, not the message
@@ -136,6 +150,9 @@ def _unflow(text: str, delsp: bool) -> str:
 
 def _header(msg, name: str) -> str:
     """A header decoded from RFC 2047; a malformed one is kept as its raw text."""
+    import email.errors
+    import email.header
+
     raw = msg.get(name)
     if raw is None:
         return ""
@@ -150,18 +167,21 @@ def clean_subject(subject: str) -> str:
 
 
 def _from_plain(text: str, source: str, first_line: int, headers) -> PatchMessage:
-    lines = text.split("\n")
-    start = _diff_start(lines)
-    if start is None:
+    # Worked on the text, not on a list of its lines: a large diff is split once, by repair.parse.
+    found = _diff_start(text)
+    if found is None:
         raise NoPatch("no patch found in the input (only prose or garbage)", path=source, line=first_line)
-    end = len(lines)
-    while end > start and lines[end - 1] == "":
-        end -= 1  # the text's final newline is not one more (blank) line
-    for i in range(start, len(lines)):
-        if lines[i] == "-- ":  # the signature separator ends the diff (git format-patch, mutt)
-            end = i
-            break
-    prose_lines = lines[:start]
+    start, at = found  # line and offset where the diff begins
+    # the signature separator ends the diff (git format-patch, mutt); no line before `start` counts
+    sig = text.find("\n-- \n", at)
+    if sig < 0 and text.endswith("\n-- ") and len(text) - 4 >= at:
+        sig = len(text) - 4
+    end = sig
+    if end < 0:
+        end = len(text)
+        while end > at and text[end - 1] == "\n":
+            end -= 1  # the text's final newlines are not more (blank) lines
+    prose_lines = text[:at].split("\n")[:-1]
     author = addr = date = None
     subject = ""
     if headers:
@@ -177,16 +197,22 @@ def _from_plain(text: str, source: str, first_line: int, headers) -> PatchMessag
     if "---" in prose_lines:
         prose_lines = prose_lines[:prose_lines.index("---")]
     return PatchMessage(author, addr, date, clean_subject(subject), "\n".join(prose_lines).strip(),
-                        "\n".join(lines[start:end]) + "\n", source, first_line + start)
+                        text[at:end] + "\n", source, first_line + start)
 
 
-def _diff_start(lines: list[str]) -> int | None:
-    for i, line in enumerate(lines):
+def _diff_start(text: str) -> tuple[int, int] | None:
+    """(line number, offset) of the first line that starts a diff."""
+    pos, i = 0, 0
+    while True:
+        nl = text.find("\n", pos)
+        line = text[pos:] if nl < 0 else text[pos:nl]
         if _DIFF_START.match(line):
-            return i
-        if line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
-            return i
-    return None
+            return i, pos
+        if line.startswith("--- ") and nl >= 0 and text.startswith("+++ ", nl + 1):
+            return i, pos
+        if nl < 0:
+            return None
+        pos, i = nl + 1, i + 1
 
 
 def _in_body_headers(prose: list[str]):
@@ -200,7 +226,11 @@ def _in_body_headers(prose: list[str]):
         if not m:
             break
         key, value = m.group(1).lower(), m.group(2).strip()
-        found[key] = email.utils.parseaddr(value) if key == "from" else value
+        if key == "from":
+            import email.utils
+            found[key] = email.utils.parseaddr(value)
+        else:
+            found[key] = value
         i += 1
     if found:
         prose = prose[i:]
@@ -218,6 +248,8 @@ def _archive_header(prose: list[str], subject, author, addr, date):
             used.add(line)
             continue
         if not date:
+            import email.utils
+
             try:
                 if email.utils.parsedate_to_datetime(line.strip()):
                     date = line.strip()

@@ -42,7 +42,6 @@ class Lookups:
     def __init__(self, tree: Path):
         self.tree = str(tree)
         self._lstat: dict[str, int | None] = {}   # tree-relative path -> st_mode, None when absent
-        self._real: dict[str, str] = {}           # tree-relative directory -> its real path
         self._root: str | None = None
 
     def mode(self, rel: str) -> int | None:
@@ -51,10 +50,13 @@ class Lookups:
             return self._lstat[rel]
         except KeyError:
             pass
-        try:
-            got: int | None = os.lstat(os.path.join(self.tree, rel)).st_mode
-        except (FileNotFoundError, NotADirectoryError):
-            got = None
+        head = rel.rpartition("/")[0]
+        got: int | None = None
+        if not head or self.mode(head) is not None:  # nothing is under a missing directory (a/, b/ probes)
+            try:
+                got = os.lstat(os.path.join(self.tree, rel)).st_mode
+            except (FileNotFoundError, NotADirectoryError):
+                pass
         self._lstat[rel] = got
         return got
 
@@ -62,12 +64,6 @@ class Lookups:
         if self._root is None:
             self._root = os.path.realpath(self.tree)
         return self._root
-
-    def real_dir(self, rel_dir: str) -> str:
-        got = self._real.get(rel_dir)
-        if got is None:
-            got = self._real[rel_dir] = os.path.realpath(os.path.join(self.tree, rel_dir))
-        return got
 
 
 def printable(text: str) -> str:
@@ -211,10 +207,9 @@ def _safe_cached(lookups: Lookups, rel: str, source: str, lineno: int) -> str:
         if mode is not None and stat.S_ISLNK(mode):
             what = "is a symbolic link" if i == len(parts) - 1 else "is beyond a symbolic link"
             raise UserError(f"refusing to patch '{printable(rel)}': it {what}", path=source, line=lineno)
-    # no component is a link, so the real path is the real directory's plus the name
-    head, _, name = rel.rpartition("/")
-    real = os.path.join(lookups.real_dir(head), name)
+    # no component is a link, so the real path is the tree's plus rel (normalised, should a '..' get here)
     root = lookups.root()
+    real = os.path.normpath(os.path.join(root, rel))
     if real != root and not real.startswith(root.rstrip("/") + "/"):
         raise UserError(f"refusing to patch '{printable(rel)}': outside the tree", path=source, line=lineno)
     return rel
