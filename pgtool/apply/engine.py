@@ -45,7 +45,7 @@ class Options:
     fixed: bool = False          # the clean text will be used (--emit-fixed): render and check it before writing
 
 
-@dataclass
+@dataclass(slots=True)
 class HunkResult:
     number: int
     status: str                  # applied | failed | ambiguous | reversed
@@ -78,8 +78,8 @@ class PatchResult:
     error: str | None = None
 
     def __post_init__(self) -> None:
-        # pieces of the clean text: rendered text, or (clean files, source) still to render
-        self._fixed: list[str | tuple[list[model.CleanFile], str]] = []
+        # pieces of the clean text: rendered text, or (clean files, their sections, source) still to render
+        self._fixed: list[str | tuple[list[model.CleanFile], list[repair.RawFile], str]] = []
 
     @property
     def fixed_text(self) -> str:
@@ -97,7 +97,8 @@ class PatchResult:
         self._fixed = [text]
 
 
-def _render_checked(cleans: list[model.CleanFile], source: str) -> str:
+def _render_checked(cleans: list[model.CleanFile], raws: list[repair.RawFile], source: str) -> str:
+    _build_hunks(cleans, {i: (None, None, f) for i, f in enumerate(raws)})
     text = model.render(cleans)
     model.load(text, source, cleans)  # raises if unidiff reads anything else than the model
     return text
@@ -275,6 +276,13 @@ def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, o
 _EXACT_LEVELS = frozenset((Level.EXACT, Level.OFFSET))
 
 
+def _build_hunks(cleans: list[model.CleanFile], direct: dict) -> None:
+    """Fill in the clean hunks of files patched straight from the input (their own hunks)."""
+    for i, clean in enumerate(cleans):
+        if clean.hunks is None:
+            clean.hunks = [_as_written(h) for h in direct[i][2].hunks]
+
+
 def _as_written(hunk: repair.RawHunk) -> model.CleanHunk:
     """The hunk's only reading, kept as written, at the line its header names."""
     r = hunk.readings[0]
@@ -385,7 +393,8 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                                                                        overlay.files, seen)
     result = PatchResult(msg.source, msg.subject, msg.author, "applied")
     cleans: list[model.CleanFile] = []
-    direct: dict[int, tuple[model.FileChange, bytes | None]] = {}  # clean index -> change and its result
+    # clean index -> its change, the file it makes (None: deleted), its section (for hunks still to build)
+    direct: dict[int, tuple[model.FileChange, bytes | None, repair.RawFile]] = {}
     resolved = []
     for f in raw_files:  # every path is checked before anything is read or written
         if f.binary:
@@ -443,17 +452,17 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         if not any_damage and all(len(h.readings) == 1 for h in f.hunks):
             # Every hunk exactly at its header's line is what _place() finds first; tried on the
             # whole text at once, without splitting the file into lines (the file decides).
-            clean = model.CleanFile(old, new, [_as_written(h) for h in f.hunks], f.meta.get("old mode"), mode,
-                                    fr.op == "copy")
-            change = model.change_of(clean)
-            patched = model.patch_text(content_text, change)
+            patched = model.patch_text(content_text, [(h.old_start, *h.readings[0].texts()) for h in f.hunks])
             if patched is not None:
                 fr.hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", patch_line=h.lineno)
                             for h in f.hunks]
                 for h in f.hunks:
                     result.repairs.extend(h.readings[0].notes)
+                # its clean hunks are the patch's own: built if the clean text is ever rendered
+                clean = model.CleanFile(old, new, None, f.meta.get("old mode"), mode, fr.op == "copy")
                 cleans.append(clean)
-                direct[len(cleans) - 1] = (change, patched.encode("utf-8", "surrogateescape") if new else None)
+                direct[len(cleans) - 1] = (model.change_of(clean),
+                                           patched.encode("utf-8", "surrogateescape") if new else None, f)
                 overlay.forget(old)
                 continue
         text = FileText(_split_lf(content_text))
@@ -493,7 +502,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             change = model.change_of(clean)
             new_lines = model.apply_change(lines, change, new or old or "")
             data = "".join(new_lines).encode("utf-8", "surrogateescape") if new else None
-            direct[len(cleans) - 1] = (change, data)
+            direct[len(cleans) - 1] = (change, data, f)
             overlay.forget(old)
     statuses = [hr.status for fr in result.files for hr in fr.hunks]
     if statuses and all(s == "reversed" for s in statuses):
@@ -635,15 +644,17 @@ def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, sta
     result, cleans, raw_files, direct = _prepare(msg, raw_files, tree, opts, overlay, None)
     if result.status == "failed" and opts.reject and not result.error:
         _rejects(result, raw_files, rejects)
+        _build_hunks(cleans, direct)
         cleans = [c for c, fr in zip(cleans, result.files) if fr.hunks or c.old_path != c.new_path]
         direct = {}
     elif result.status != "applied":
         return result
     if not opts.fixed and not result.repairs and len(direct) == len(cleans):
         # nothing was repaired: the model read from the input is applied; its text waits to be asked for
-        result._fixed = [(cleans, msg.source)]
-        done = [(*direct[i], True) for i in range(len(cleans))]
+        result._fixed = [(cleans, [direct[i][2] for i in range(len(cleans))], msg.source)]
+        done = [(*direct[i][:2], True) for i in range(len(cleans))]
     else:
+        _build_hunks(cleans, direct)
         result.fixed_text = model.render(cleans)
         done = [(ch, None, False) for ch in model.load(result.fixed_text, msg.source, cleans)]
     for ch, data, computed in done:

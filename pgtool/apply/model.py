@@ -64,7 +64,7 @@ class CleanHunk:
 class CleanFile:
     old_path: str | None                # tree-relative; None when the file is created
     new_path: str | None                # None when the file is deleted
-    hunks: list[CleanHunk] = field(default_factory=list)
+    hunks: list[CleanHunk] | None = field(default_factory=list)  # None: not built yet (the engine's)
     old_mode: str | None = None
     new_mode: str | None = None
     copy: bool = False
@@ -128,7 +128,11 @@ def render(files: list[CleanFile]) -> str:
 
 
 def change_of(f: CleanFile) -> FileChange:
-    """The change a file of the model makes: what `load()` reads back from its rendering."""
+    """The change a file of the model makes: what `load()` reads back from its rendering.
+
+    Its hunks are the model's; a file whose hunks are not built yet (None)
+    gives its paths and mode only.
+    """
     old, new = f.old_path, f.new_path
     if old is None:
         mode = f.new_mode or "100644"
@@ -136,7 +140,7 @@ def change_of(f: CleanFile) -> FileChange:
         mode = f.new_mode
     else:
         mode = None
-    hunks = [(h.old_start, *h.pre_post()) for h in f.hunks]
+    hunks = [(h.old_start, *h.pre_post()) for h in f.hunks or ()]
     return FileChange(old, new, hunks, mode, f.copy and old is not None and new is not None and old != new)
 
 
@@ -242,28 +246,30 @@ def _skip_lines(text: str, pos: int, count: int) -> int:
     return pos
 
 
-def patch_text(text: str, change: FileChange) -> str | None:
+def patch_text(text: str, hunks: list[tuple[int, int, str, str]]) -> str | None:
     """`apply_change` on a whole text, without splitting it into lines.
 
-    None unless every hunk's source is exactly at its line, in order (the
-    caller then places the hunks one by one). Skipping lines is a regular
-    expression's job here, so a large file costs no list of lines at all.
+    `hunks` are (start, source line count, source text, target text), as
+    `FileChange.hunks` with their lines joined. None unless every hunk's
+    source is exactly at its line, in order (the caller then places the
+    hunks one by one). Skipping lines is a regular expression's job here, so
+    a large file costs no list of lines at all.
     """
     out: list[str] = []
     line = pos = cursor = 0  # line reached and its offset; end of the last hunk's source
-    for start, src, tgt in change.hunks:
-        at = start - 1 if src else start
+    for start, count, source, target in hunks:
+        at = start - 1 if count else start
         if at < line:
             return None
-        pos = _skip_lines(text, pos, at - line)
-        if pos < 0:
-            return None
-        source = "".join(src)
+        if at > line:
+            pos = _skip_lines(text, pos, at - line)
+            if pos < 0:
+                return None
         if not text.startswith(source, pos) or (source[-1:] not in ("\n", "") and pos + len(source) != len(text)):
             return None  # (a last line without newline must end the file too)
         out.append(text[cursor:pos])
-        out.append("".join(tgt))
+        out.append(target)
         pos = cursor = pos + len(source)
-        line = at + len(src)
+        line = at + count
     out.append(text[cursor:])
     return "".join(out)

@@ -14,7 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import add, itemgetter
+from operator import itemgetter
 
 from pgtool.apply.paths import FileNames, squash
 from pgtool.errors import UserError
@@ -40,29 +40,23 @@ class Reading:
     """One interpretation of a hunk body: (kind, text) with kind in ' +-'.
 
     Treat it as frozen: pre/post images are computed once (make a new Reading
-    to change it). A clean reading read in bulk (`Reading.clean`) keeps the
-    body as written (`raw`) and its images; `lines` is built only on demand.
+    to change it). A clean reading read in bulk (`_bulk_reading`) keeps the
+    body as written (`raw`) and its images without their newlines (`bare`);
+    `lines`, `pre` and `post` are built from them only on demand.
     """
 
-    __slots__ = ("_lines", "raw", "notes", "count_ok", "_pre", "_post", "_kinds")
+    __slots__ = ("_lines", "raw", "notes", "count_ok", "_pre", "_post", "_kinds", "bare")
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
 
     def __init__(self, lines: list[tuple[str, str]], notes: list[Repair] | None = None, count_ok: bool = True):
         self._lines: list[tuple[str, str]] | None = lines
         self.raw: list[str] | None = None  # body lines as written ('' for a blank context line)
+        self.bare: tuple[list[str], list[str]] | None = None  # (pre, post) lines without their '\n'
         self.notes = [] if notes is None else notes
         self.count_ok = count_ok
         self._pre: list[str] | None = None
         self._post: list[str] | None = None
         self._kinds: list[str] | None = None
-
-    @classmethod
-    def clean(cls, raw: list[str], pre: list[str], post: list[str]) -> Reading:
-        """A strictly clean body (every line prefixed, no no-newline marker) with its images."""
-        r = cls.__new__(cls)
-        r._lines, r.raw, r.notes, r.count_ok = None, raw, [], True
-        r._pre, r._post, r._kinds = pre, post, None
-        return r
 
     @property
     def lines(self) -> list[tuple[str, str]]:
@@ -73,7 +67,7 @@ class Reading:
     @property
     def pre(self) -> list[str]:
         if self._pre is None:
-            self._pre = [t for k, t in self.lines if k != "+"]
+            self._pre = [x + "\n" for x in self.bare[0]] if self.bare else [t for k, t in self.lines if k != "+"]
         return self._pre
 
     @property
@@ -85,8 +79,16 @@ class Reading:
     @property
     def post(self) -> list[str]:
         if self._post is None:
-            self._post = [t for k, t in self.lines if k != "-"]
+            self._post = [x + "\n" for x in self.bare[1]] if self.bare else [t for k, t in self.lines if k != "-"]
         return self._post
+
+    def texts(self) -> tuple[int, str, str]:
+        """(pre-image line count, pre-image text, post-image text)."""
+        if self.bare is not None:
+            pre, post = self.bare  # every line of a bulk reading ends in a newline
+            return len(pre), "\n".join(pre) + "\n" if pre else "", "\n".join(post) + "\n" if post else ""
+        pre = self.pre
+        return len(pre), "".join(pre), "".join(self.post)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Reading):
@@ -95,6 +97,13 @@ class Reading:
 
     def __repr__(self) -> str:
         return f"Reading(lines={self.lines!r}, notes={self.notes!r}, count_ok={self.count_ok!r})"
+
+
+def _bulk_reading(raw: list[str], pre: list[str], post: list[str]) -> Reading:
+    r = Reading.__new__(Reading)
+    r._lines = r._pre = r._post = r._kinds = None
+    r.raw, r.bare, r.notes, r.count_ok = raw, (pre, post), [], True
+    return r
 
 
 @dataclass(slots=True)
@@ -148,7 +157,7 @@ def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    bodies = _Bodies(lines)
+    bodies = _Bodies(lines)  # clean hunks are read here, in runs
     files: list[RawFile] = []
     cur: RawFile | None = None
     index_name: str | None = None
@@ -162,8 +171,10 @@ def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
         if m is not None:  # first: no other kind of line starts with '@@ -'
             if cur is None:
                 raise UserError("hunk header outside a file section", path=source, line=first_line + i)
-            hunk, i = _parse_hunk(lines, i, m, len(cur.hunks) + 1, first_line, source, bodies)
-            cur.hunks.append(hunk)
+            i = bodies.read_run(i, cur.hunks, first_line)  # the clean hunks from here on, if any
+            if i < n and lines[i].startswith("@@ -") and (m := HUNK_RE.match(lines[i])) is not None:
+                hunk, i = _parse_hunk(lines, i, m, len(cur.hunks) + 1, first_line, source)
+                cur.hunks.append(hunk)
             continue
         lineno = first_line + i
         if line.startswith("Index: "):
@@ -235,20 +246,14 @@ def _classify(line: str) -> tuple[str, str, bool]:
     return "?", line + "\n", False
 
 
-def _parse_hunk(lines: list[str], i: int, m: re.Match, number: int, first_line: int, source: str,
-                bodies: _Bodies) -> tuple[RawHunk, int]:
+def _parse_hunk(lines: list[str], i: int, m: re.Match, number: int, first_line: int,
+                source: str) -> tuple[RawHunk, int]:
     start_a, len_a, start_b, len_b, section = m.groups()
     old_start, new_start = int(start_a), int(start_b)
     old_len = int(len_a) if len_a is not None else 1
     new_len = int(len_b) if len_b is not None else 1
     section = section or ""
     header_line = first_line + i
-    bulk = bodies.read(i + 1, old_len, new_len)
-    if bulk is not None:
-        reading, end = bulk
-        hunk = RawHunk(number, header_line, old_start, old_len, new_start, new_len, section, [reading], False)
-        _separator_reading(hunk, lines, end)
-        return hunk, end
     fast = _fast_clean(lines, i + 1, old_len, new_len)
     if fast is not None:
         body_lines, end = fast
@@ -319,7 +324,7 @@ class _Bodies:
     counts exact, no no-newline marker. Their extent is found on one string
     of every line's first character, and their pre/post images are sliced
     from two lists built once for the whole text (at C speed, instead of
-    classifying line by line). `read()` returns None for anything else, which
+    classifying line by line). `read_run()` stops at anything else, which
     then takes `_fast_clean` and the careful path: the readings are the same.
     """
 
@@ -331,35 +336,54 @@ class _Bodies:
         self._npre = 0      # pre-image-kind lines before `_at`
         self._npost = 0
 
-    def read(self, j: int, old_len: int, new_len: int) -> tuple[Reading, int] | None:
-        """The clean reading of the body starting at line `j`, and the line after it."""
-        kinds = self.kinds
-        end = _BODY_RUN.match(kinds, j).end()
-        if end - j >= 2 and kinds[end - 2:end] == "-+" and self.lines[end - 2].startswith("--- ") \
-                and self.lines[end - 1].startswith("+++ "):
-            end -= 2  # the next file's header, in a patch without 'diff' lines
-        if kinds[end:end + 1] == "\\" or j < self._at:
-            return None
-        seg = kinds[j:end]
-        minus, plus = seg.count("-"), seg.count("+")
-        both = len(seg) - minus - plus
-        if both + minus != old_len or both + plus != new_len:
-            return None
-        gap = kinds[self._at:j]
-        if gap:
-            both_gap = gap.count(" ") + gap.count("\n")
-            self._npre += both_gap + gap.count("-")
-            self._npost += both_gap + gap.count("+")
-        p, q = self._npre, self._npost
-        self._npre, self._npost, self._at = p + old_len, q + new_len, end
+    def read_run(self, i: int, hunks: list[RawHunk], first_line: int) -> int:
+        """Append the clean hunks whose headers start at line `i` and follow one another.
+
+        Returns the line after the last one read (`i` when the first is not clean).
+        """
+        lines, kinds = self.lines, self.kinds
+        n = len(lines)
         pre_all, post_all = self._images or self._build_images()
-        return Reading.clean(self.lines[j:end], pre_all[p:p + old_len], post_all[q:q + new_len]), end
+        while i < n and kinds[i] == "@":
+            m = HUNK_RE.match(lines[i])
+            if m is None:
+                break
+            start_a, len_a, start_b, len_b, section = m.groups()
+            old_len = int(len_a) if len_a is not None else 1
+            new_len = int(len_b) if len_b is not None else 1
+            j = i + 1
+            end = _BODY_RUN.match(kinds, j).end()
+            if end - j >= 2 and kinds[end - 2:end] == "-+" and lines[end - 2].startswith("--- ") \
+                    and lines[end - 1].startswith("+++ "):
+                end -= 2  # the next file's header, in a patch without 'diff' lines
+            if kinds[end:end + 1] == "\\" or j < self._at:
+                break
+            seg = kinds[j:end]
+            minus, plus = seg.count("-"), seg.count("+")
+            both = len(seg) - minus - plus
+            if both + minus != old_len or both + plus != new_len:
+                break
+            gap = kinds[self._at:j]
+            if gap != "@":
+                both_gap = gap.count(" ") + gap.count("\n")
+                self._npre += both_gap + gap.count("-")
+                self._npost += both_gap + gap.count("+")
+            p, q = self._npre, self._npost
+            self._npre, self._npost, self._at = p + old_len, q + new_len, end
+            hunk = RawHunk(len(hunks) + 1, first_line + i, int(start_a), old_len, int(start_b), new_len,
+                           section or "", [_bulk_reading(lines[j:end], pre_all[p:p + old_len],
+                                                         post_all[q:q + new_len])], False)
+            if kinds[end - 1:end] == "\n":
+                _separator_reading(hunk, lines, end)
+            hunks.append(hunk)
+            i = end
+        return i
 
     def _build_images(self) -> tuple[list[str], list[str]]:
-        # every line of a pre-/post-image kind, prefix cut, newline restored (as _fast_clean reads them)
+        # every line of a pre-/post-image kind with its prefix cut (newlines are added on demand)
         lines, kinds = self.lines, self.kinds
-        pre = list(map(add, map(_TAIL, compress(lines, map(_PRE_KIND, kinds))), repeat("\n")))
-        post = list(map(add, map(_TAIL, compress(lines, map(_POST_KIND, kinds))), repeat("\n")))
+        pre = list(map(_TAIL, compress(lines, map(_PRE_KIND, kinds))))
+        post = list(map(_TAIL, compress(lines, map(_POST_KIND, kinds))))
         self._images = (pre, post)
         return self._images
 

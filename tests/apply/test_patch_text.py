@@ -23,12 +23,16 @@ def _changes(diff: str) -> list[model.FileChange]:
     return model.load(diff)
 
 
+def _texts(change: model.FileChange) -> list[tuple[int, int, str, str]]:
+    return [(start, len(src), "".join(src), "".join(tgt)) for start, src, tgt in change.hunks]
+
+
 def _both(text: str, change: model.FileChange):
     try:
         by_lines = "".join(model.apply_change(_split_lf(text), change, "f.c"))
     except UserError:
         by_lines = None
-    return model.patch_text(text, change), by_lines
+    return model.patch_text(text, _texts(change)), by_lines
 
 
 @pytest.fixture(scope="module")
@@ -75,13 +79,13 @@ def test_patch_text_edges(old, new):
 
 
 def test_patch_text_refuses_what_is_not_there():
-    change = model.FileChange("f.c", "f.c", [(2, ["b\n"], ["B\n"])], None, False)
+    change = [(2, 1, "b\n", "B\n")]
     assert model.patch_text("a\nb\n", change) == "a\nB\n"
     assert model.patch_text("a\nc\n", change) is None        # another line there
     assert model.patch_text("a\n", change) is None           # too short
     assert model.patch_text("a\nbb\n", change) is None       # a longer line starting alike
-    eof = model.FileChange("f.c", "f.c", [(2, ["b"], ["B"])], None, False)
+    eof = [(2, 1, "b", "B")]
     assert model.patch_text("a\nb", eof) == "a\nB"
     assert model.patch_text("a\nb\n", eof) is None           # 'b' without newline must end the file
-    overlapping = model.FileChange("f.c", "f.c", [(2, ["b\n"], ["B\n"]), (2, ["b\n"], ["C\n"])], None, False)
+    overlapping = [(2, 1, "b\n", "B\n"), (2, 1, "b\n", "C\n")]
     assert model.patch_text("a\nb\n", overlapping) is None
