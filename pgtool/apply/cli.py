@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import itertools
 import sys
 from pathlib import Path
 
@@ -32,6 +34,19 @@ def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, 
 
     Exit 0 applied, 1 did not apply (nothing written), 2 bad input.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # the engine pauses the cycle collector for its run; this keeps it paused for the report
+    try:
+        _apply(patches, tree, strip, fuzz, reverse, check, dry_run, reject, commit, as_json, emit_fixed)
+    finally:
+        if collecting:
+            # The run's objects (a large patch's hunks, kept for the report) hold no cycles: frozen,
+            # they are not walked by the collection that re-enabling starts, nor by the one at exit.
+            gc.freeze()
+            gc.enable()
+
+
+def _apply(patches, tree, strip, fuzz, reverse, check, dry_run, reject, commit, as_json, emit_fixed):
     opts = engine.Options(strip=strip, fuzz=fuzz, reverse=reverse, check=check or dry_run, reject=reject,
                           commit=commit, fixed=emit_fixed is not None)
     progress = None if as_json else (lambda m: click.echo(f"pgtool apply: {m}", err=True))
@@ -46,7 +61,9 @@ def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, 
     if as_json:
         click.echo(report.to_json(result))
     else:
-        for line in report.text_lines(result, opts.check):
-            click.echo(line, err=line.startswith("error:"))
+        # one write per run of lines going to the same stream (not one per line: 20k hunks, 20k writes)
+        for to_err, group in itertools.groupby(report.text_lines(result, opts.check),
+                                               key=lambda line: line.startswith("error:")):
+            click.echo("\n".join(group), err=to_err)
     sys.stdout.flush()
     sys.exit(result.exit_code)
