@@ -196,8 +196,10 @@ def _from_plain(text: str, source: str, first_line: int, headers) -> PatchMessag
     # git format-patch puts '---' and a diffstat between the message and the diff.
     if "---" in prose_lines:
         prose_lines = prose_lines[:prose_lines.index("---")]
+    # a plain diff is its own diff text: no copy of a large input
+    diff = text if at == 0 and end == len(text) - 1 else text[at:end] + "\n"
     return PatchMessage(author, addr, date, clean_subject(subject), "\n".join(prose_lines).strip(),
-                        text[at:end] + "\n", source, first_line + start)
+                        diff, source, first_line + start)
 
 
 def _diff_start(text: str) -> tuple[int, int] | None:

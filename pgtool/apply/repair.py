@@ -13,7 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from collections.abc import Iterator
+from itertools import compress
 from operator import itemgetter
 
 from pgtool.apply.paths import FileNames, squash
@@ -29,6 +30,12 @@ _GIT_META = ("old mode ", "new mode ", "deleted file mode ", "new file mode ", "
              "dissimilarity index ", "rename from ", "rename to ", "copy from ", "copy to ", "index ")
 
 
+_PRE_KIND = " -\n".__contains__    # kinds (first characters; '\n': an empty line) in a pre-image
+_POST_KIND = " +\n".__contains__
+_BODY_RUN = re.compile(r"[ +\-\n]*")  # prefixed or empty lines: a clean body runs over these only
+_TAIL = itemgetter(slice(1, None))
+
+
 @dataclass(frozen=True)
 class Repair:
     line: int          # line in the patch input
@@ -41,17 +48,18 @@ class Reading:
 
     Treat it as frozen: pre/post images are computed once (make a new Reading
     to change it). A clean reading read in bulk (`_bulk_reading`) keeps the
-    body as written (`raw`) and its images without their newlines (`bare`);
-    `lines`, `pre` and `post` are built from them only on demand.
+    body as written (`raw`) and the first character of each of its lines
+    (`seg`, '\\n' for an empty line); `lines`, `pre`, `post` and `texts()` are
+    built from them on demand, with C-level iteration and no tuple per line.
     """
 
-    __slots__ = ("_lines", "raw", "notes", "count_ok", "_pre", "_post", "_kinds", "bare")
+    __slots__ = ("_lines", "raw", "notes", "count_ok", "_pre", "_post", "_kinds", "seg")
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
 
     def __init__(self, lines: list[tuple[str, str]], notes: list[Repair] | None = None, count_ok: bool = True):
         self._lines: list[tuple[str, str]] | None = lines
         self.raw: list[str] | None = None  # body lines as written ('' for a blank context line)
-        self.bare: tuple[list[str], list[str]] | None = None  # (pre, post) lines without their '\n'
+        self.seg: str | None = None        # with `raw`: their kinds, one character each
         self.notes = [] if notes is None else notes
         self.count_ok = count_ok
         self._pre: list[str] | None = None
@@ -67,7 +75,8 @@ class Reading:
     @property
     def pre(self) -> list[str]:
         if self._pre is None:
-            self._pre = [x + "\n" for x in self.bare[0]] if self.bare else [t for k, t in self.lines if k != "+"]
+            self._pre = [x + "\n" for x in self._image(_PRE_KIND)] if self.seg is not None else \
+                [t for k, t in self.lines if k != "+"]
         return self._pre
 
     @property
@@ -79,14 +88,21 @@ class Reading:
     @property
     def post(self) -> list[str]:
         if self._post is None:
-            self._post = [x + "\n" for x in self.bare[1]] if self.bare else [t for k, t in self.lines if k != "-"]
+            self._post = [x + "\n" for x in self._image(_POST_KIND)] if self.seg is not None else \
+                [t for k, t in self.lines if k != "-"]
         return self._post
+
+    def _image(self, kind) -> Iterator[str]:
+        """The bulk body's lines of one image, prefix cut, without their newline."""
+        return map(_TAIL, compress(self.raw, map(kind, self.seg)))  # type: ignore[arg-type]
 
     def texts(self) -> tuple[int, str, str]:
         """(pre-image line count, pre-image text, post-image text)."""
-        if self.bare is not None:
-            pre, post = self.bare  # every line of a bulk reading ends in a newline
-            return len(pre), "\n".join(pre) + "\n" if pre else "", "\n".join(post) + "\n" if post else ""
+        seg = self.seg
+        if seg is not None:  # every line of a bulk reading ends in a newline
+            n_pre, n_post = len(seg) - seg.count("+"), len(seg) - seg.count("-")
+            return (n_pre, "\n".join(self._image(_PRE_KIND)) + "\n" if n_pre else "",
+                    "\n".join(self._image(_POST_KIND)) + "\n" if n_post else "")
         pre = self.pre
         return len(pre), "".join(pre), "".join(self.post)
 
@@ -99,10 +115,10 @@ class Reading:
         return f"Reading(lines={self.lines!r}, notes={self.notes!r}, count_ok={self.count_ok!r})"
 
 
-def _bulk_reading(raw: list[str], pre: list[str], post: list[str]) -> Reading:
+def _bulk_reading(raw: list[str], seg: str) -> Reading:
     r = Reading.__new__(Reading)
     r._lines = r._pre = r._post = r._kinds = None
-    r.raw, r.bare, r.notes, r.count_ok = raw, (pre, post), [], True
+    r.raw, r.seg, r.notes, r.count_ok = raw, seg, [], True
     return r
 
 
@@ -311,30 +327,20 @@ def _separator_reading(hunk: RawHunk, lines: list[str], end: int) -> None:
         hunk.readings.append(Reading(cut, [note], count_ok=False))
 
 
-_PRE_KIND = " -\n".__contains__    # kinds (first characters; '\n': an empty line) in a pre-image
-_POST_KIND = " +\n".__contains__
-_BODY_RUN = re.compile(r"[ +\-\n]*")  # prefixed or empty lines: a clean body runs over these only
-_TAIL = itemgetter(slice(1, None))
-
-
 class _Bodies:
     """Clean hunk bodies of one patch text, read in bulk.
 
     Most hunks of most patches are strictly clean: every line prefixed,
-    counts exact, no no-newline marker. Their extent is found on one string
-    of every line's first character, and their pre/post images are sliced
-    from two lists built once for the whole text (at C speed, instead of
-    classifying line by line). `read_run()` stops at anything else, which
-    then takes `_fast_clean` and the careful path: the readings are the same.
+    counts exact, no no-newline marker. Their extent and counts are read on
+    one string of every line's first character, with no work per line;
+    their images are built only when used (Reading.texts). `read_run()`
+    stops at anything else, which then takes `_fast_clean` and the careful
+    path: the readings are the same.
     """
 
     def __init__(self, lines: list[str]):
         self.lines = lines
         self.kinds = "".join([x[:1] or "\n" for x in lines])
-        self._images: tuple[list[str], list[str]] | None = None
-        self._at = 0        # line up to which image-kind lines are counted
-        self._npre = 0      # pre-image-kind lines before `_at`
-        self._npost = 0
 
     def read_run(self, i: int, hunks: list[RawHunk], first_line: int) -> int:
         """Append the clean hunks whose headers start at line `i` and follow one another.
@@ -343,7 +349,6 @@ class _Bodies:
         """
         lines, kinds = self.lines, self.kinds
         n = len(lines)
-        pre_all, post_all = self._images or self._build_images()
         while i < n and kinds[i] == "@":
             m = HUNK_RE.match(lines[i])
             if m is None:
@@ -353,39 +358,24 @@ class _Bodies:
             new_len = int(len_b) if len_b is not None else 1
             j = i + 1
             end = _BODY_RUN.match(kinds, j).end()
-            if end - j >= 2 and kinds[end - 2:end] == "-+" and lines[end - 2].startswith("--- ") \
-                    and lines[end - 1].startswith("+++ "):
-                end -= 2  # the next file's header, in a patch without 'diff' lines
-            if kinds[end:end + 1] == "\\" or j < self._at:
-                break
             seg = kinds[j:end]
             minus, plus = seg.count("-"), seg.count("+")
             both = len(seg) - minus - plus
-            if both + minus != old_len or both + plus != new_len:
+            if (both + minus != old_len or both + plus != new_len) and seg.endswith("-+") \
+                    and lines[end - 2].startswith("--- ") and lines[end - 1].startswith("+++ "):
+                # the next file's header, in a patch without 'diff' lines
+                end -= 2
+                seg = seg[:-2]
+                minus, plus = minus - 1, plus - 1
+            if both + minus != old_len or both + plus != new_len or kinds[end:end + 1] == "\\":
                 break
-            gap = kinds[self._at:j]
-            if gap != "@":
-                both_gap = gap.count(" ") + gap.count("\n")
-                self._npre += both_gap + gap.count("-")
-                self._npost += both_gap + gap.count("+")
-            p, q = self._npre, self._npost
-            self._npre, self._npost, self._at = p + old_len, q + new_len, end
             hunk = RawHunk(len(hunks) + 1, first_line + i, int(start_a), old_len, int(start_b), new_len,
-                           section or "", [_bulk_reading(lines[j:end], pre_all[p:p + old_len],
-                                                         post_all[q:q + new_len])], False)
-            if kinds[end - 1:end] == "\n":
+                           section or "", [_bulk_reading(lines[j:end], seg)], False)
+            if seg[-1:] == "\n":
                 _separator_reading(hunk, lines, end)
             hunks.append(hunk)
             i = end
         return i
-
-    def _build_images(self) -> tuple[list[str], list[str]]:
-        # every line of a pre-/post-image kind with its prefix cut (newlines are added on demand)
-        lines, kinds = self.lines, self.kinds
-        pre = list(map(_TAIL, compress(lines, map(_PRE_KIND, kinds))))
-        post = list(map(_TAIL, compress(lines, map(_POST_KIND, kinds))))
-        self._images = (pre, post)
-        return self._images
 
 
 def _fast_clean(lines: list[str], j: int, old_len: int, new_len: int):

@@ -87,7 +87,7 @@ def test_bulk_reader_agrees_with_the_line_by_line_reader(kernel_tree, kernel_fil
             slow = repair.parse(text, "t.patch", 3)
         assert _key(fast) == _key(slow), text[:2000]
         for h in (h for f in fast for h in f.hunks):
-            used["bulk" if h.readings[0].bare is not None else "other"] += 1
+            used["bulk" if h.readings[0].seg is not None else "other"] += 1
     # the test means something only if both readers took part
     assert used["bulk"] > used["other"] > 0
 
@@ -97,11 +97,11 @@ def test_bulk_reading_of_eof_and_blank_lines():
             "@@ -9,2 +9,2 @@\n x;\n-y;\n\\ No newline at end of file\n+z;\n\\ No newline at end of file\n")
     files = repair.parse(text, "t.patch")
     first, second = files[0].hunks
-    assert first.readings[0].bare is not None         # read in bulk
+    assert first.readings[0].seg is not None         # read in bulk
     assert first.readings[0].pre == ["int a;\n", "\n", "int b;\n", "int d;\n"]
     assert first.readings[0].post == ["int a;\n", "\n", "int c;\n", "int d;\n"]
     assert first.readings[0].lines[1] == (" ", "\n")
-    assert second.readings[0].bare is None            # the no-newline marker goes line by line
+    assert second.readings[0].seg is None            # the no-newline marker goes line by line
     assert second.readings[0].pre == ["x;\n", "y;"]
     assert second.readings[0].post == ["x;\n", "z;"]
 
