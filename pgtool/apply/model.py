@@ -238,7 +238,7 @@ def _skip_lines(text: str, pos: int, count: int) -> int:
         step = min(count, 256)
         run = _LINE_RUNS.get(step)
         if run is None:
-            run = _LINE_RUNS[step] = re.compile("(?:[^\n]*\n){%d}" % step)
+            run = _LINE_RUNS[step] = re.compile("(?:.*+\n){%d}" % step)  # possessive: no backtracking, ever
         m = run.match(text, pos)
         if m is None:
             return -1
