@@ -452,7 +452,8 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         if not any_damage and all(len(h.readings) == 1 for h in f.hunks):
             # Every hunk exactly at its header's line is what _place() finds first; tried on the
             # whole text at once, without splitting the file into lines (the file decides).
-            patched = model.patch_text(content_text, [(h.old_start, *h.readings[0].texts()) for h in f.hunks])
+            texts = repair.texts_of([h.readings[0] for h in f.hunks])
+            patched = model.patch_text(content_text, [(h.old_start, *t) for h, t in zip(f.hunks, texts)])
             if patched is not None:
                 fr.hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", patch_line=h.lineno)
                             for h in f.hunks]

@@ -14,7 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from collections.abc import Iterator
-from itertools import compress
+from itertools import chain, compress
 from operator import itemgetter
 
 from pgtool.apply.paths import FileNames, squash
@@ -113,6 +113,24 @@ class Reading:
 
     def __repr__(self) -> str:
         return f"Reading(lines={self.lines!r}, notes={self.notes!r}, count_ok={self.count_ok!r})"
+
+
+def texts_of(readings: list[Reading]) -> list[tuple[int, str, str]]:
+    """Reading.texts() of several readings (one file's hunks), the bulk ones' lines cut in one pass."""
+    if not all(r.seg is not None for r in readings):
+        return [r.texts() for r in readings]
+    raw = list(chain.from_iterable([r.raw for r in readings]))  # type: ignore[misc]
+    segs = [r.seg for r in readings]
+    seg = "".join(segs)  # type: ignore[arg-type]
+    pre = list(map(_TAIL, compress(raw, map(_PRE_KIND, seg))))
+    post = list(map(_TAIL, compress(raw, map(_POST_KIND, seg))))
+    out = []
+    p = q = 0
+    for one in segs:
+        a, b = len(one) - one.count("+"), len(one) - one.count("-")  # type: ignore[union-attr]
+        out.append((a, "\n".join(pre[p:p + a]) + "\n" if a else "", "\n".join(post[q:q + b]) + "\n" if b else ""))
+        p, q = p + a, q + b
+    return out
 
 
 def _bulk_reading(raw: list[str], seg: str) -> Reading:
