@@ -452,13 +452,11 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         if not any_damage and all(len(h.readings) == 1 for h in f.hunks):
             # Every hunk exactly at its header's line is what _place() finds first; tried on the
             # whole text at once, without splitting the file into lines (the file decides).
-            texts = repair.texts_of([h.readings[0] for h in f.hunks])
-            patched = model.patch_text(content_text, [(h.old_start, *t) for h, t in zip(f.hunks, texts)])
+            patched = model.patch_text(content_text, repair.hunk_texts(f.hunks))
             if patched is not None:
                 fr.hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", patch_line=h.lineno)
                             for h in f.hunks]
-                for h in f.hunks:
-                    result.repairs.extend(h.readings[0].notes)
+                result.repairs.extend([note for h in f.hunks for note in h.readings[0].notes])
                 # its clean hunks are the patch's own: built if the clean text is ever rendered
                 clean = model.CleanFile(old, new, None, f.meta.get("old mode"), mode, fr.op == "copy")
                 cleans.append(clean)

@@ -115,10 +115,12 @@ class Reading:
         return f"Reading(lines={self.lines!r}, notes={self.notes!r}, count_ok={self.count_ok!r})"
 
 
-def texts_of(readings: list[Reading]) -> list[tuple[int, str, str]]:
-    """Reading.texts() of several readings (one file's hunks), the bulk ones' lines cut in one pass."""
+def hunk_texts(hunks: list[RawHunk]) -> list[tuple[int, int, str, str]]:
+    """(old start, *Reading.texts()) of each hunk's first reading: one file's hunks as model.patch_text
+    takes them, the lines of bulk readings cut in one pass for all."""
+    readings = [h.readings[0] for h in hunks]
     if not all(r.seg is not None for r in readings):
-        return [r.texts() for r in readings]
+        return [(h.old_start, *r.texts()) for h, r in zip(hunks, readings)]
     raw = list(chain.from_iterable([r.raw for r in readings]))  # type: ignore[misc]
     segs = [r.seg for r in readings]
     seg = "".join(segs)  # type: ignore[arg-type]
@@ -126,9 +128,10 @@ def texts_of(readings: list[Reading]) -> list[tuple[int, str, str]]:
     post = list(map(_TAIL, compress(raw, map(_POST_KIND, seg))))
     out = []
     p = q = 0
-    for one in segs:
-        a, b = len(one) - one.count("+"), len(one) - one.count("-")  # type: ignore[union-attr]
-        out.append((a, "\n".join(pre[p:p + a]) + "\n" if a else "", "\n".join(post[q:q + b]) + "\n" if b else ""))
+    for h, one in zip(hunks, segs):
+        a, b = len(one) - one.count("+"), len(one) - one.count("-")  # type: ignore[arg-type]
+        out.append((h.old_start, a, "\n".join(pre[p:p + a]) + "\n" if a else "",
+                    "\n".join(post[q:q + b]) + "\n" if b else ""))
         p, q = p + a, q + b
     return out
 

@@ -87,7 +87,7 @@ def test_bulk_reader_agrees_with_the_line_by_line_reader(kernel_tree, kernel_fil
             slow = repair.parse(text, "t.patch", 3)
         assert _key(fast) == _key(slow), text[:2000]
         for f in fast:  # one file's texts at once, as the engine takes them
-            assert repair.texts_of([h.readings[0] for h in f.hunks]) == [h.readings[0].texts() for h in f.hunks]
+            assert repair.hunk_texts(f.hunks) == [(h.old_start, *h.readings[0].texts()) for h in f.hunks]
         for h in (h for f in fast for h in f.hunks):
             used["bulk" if h.readings[0].seg is not None else "other"] += 1
     # the test means something only if both readers took part
