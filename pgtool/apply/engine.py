@@ -154,7 +154,8 @@ class _Overlay:
 def _read_file(path: str) -> bytes | None:
     """A regular file's bytes (through symlinks, as Path.is_file); None when there is none."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
             return None  # checked before opening: opening a FIFO or a device may block or act
         fd = os.open(path, os.O_RDONLY)
     except OSError as exc:
@@ -162,7 +163,6 @@ def _read_file(path: str) -> bytes | None:
             return None
         raise
     try:
-        st = os.fstat(fd)
         chunks = []
         size = st.st_size + 1  # one read past the size sees a file that grew meanwhile
         while True:

@@ -89,7 +89,9 @@ def check_name(name: str, source: str, lineno: int) -> None:
 
 def strip(name: str, level: int) -> str | None:
     """Remove `level` leading components; None when there are not enough."""
-    parts = [p for p in squash(name).split("/") if p not in ("", ".")]
+    parts = name.split("/")
+    if "" in parts or "." in parts:  # (the filter squashes slashes too)
+        parts = [p for p in parts if p not in ("", ".")]
     if level >= len(parts):
         return None
     return "/".join(parts[level:])
