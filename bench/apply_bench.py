@@ -12,6 +12,7 @@ GNU patch. Run: `.venv/bin/python bench/apply_bench.py`.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import random
 import shutil
@@ -109,6 +110,9 @@ def main() -> int:
     parser.add_argument("--mbytes", type=float, default=5.5)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    # pgtool as installed: its bytecode current. With PYTHONDONTWRITEBYTECODE set (as here) an edited
+    # module would otherwise be compiled from source again in every timed run.
+    compileall.compile_dir(REPO / "pgtool", quiet=1)
     rng = random.Random(20230101)
     patch_text, rels = make_patch(args.tree, int(args.mbytes * 1e6), rng)
     work = Path(tempfile.mkdtemp(prefix="apply-bench-"))
