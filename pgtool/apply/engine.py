@@ -454,7 +454,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             # whole text at once, without splitting the file into lines (the file decides).
             patched = model.patch_text(content_text, repair.hunk_texts(f.hunks))
             if patched is not None:
-                fr.hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", patch_line=h.lineno)
+                fr.hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", 0, 0, h.lineno)
                             for h in f.hunks]
                 result.repairs.extend([note for h in f.hunks for note in h.readings[0].notes])
                 # its clean hunks are the patch's own: built if the clean text is ever rendered

@@ -256,13 +256,19 @@ def patch_text(text: str, hunks: list[tuple[int, int, str, str]]) -> str | None:
     a large file costs no list of lines at all.
     """
     out: list[str] = []
+    runs = _LINE_RUNS
     line = pos = cursor = 0  # line reached and its offset; end of the last hunk's source
     for start, count, source, target in hunks:
         at = start - 1 if count else start
         if at < line:
             return None
         if at > line:
-            pos = _skip_lines(text, pos, at - line)
+            run = runs.get(at - line)
+            if run is not None:  # a gap seen before: the usual case, without a call
+                m = run.match(text, pos)
+                pos = m.end() if m is not None else -1
+            else:
+                pos = _skip_lines(text, pos, at - line)
             if pos < 0:
                 return None
         if not text.startswith(source, pos) or (source[-1:] not in ("\n", "") and pos + len(source) != len(text)):
