@@ -145,3 +145,53 @@ def test_deferred_fixed_text_is_the_rendered_text(kernel_tree, kernel_files, tmp
     assert got["deferred"] == got["eager"]
     assert got["deferred"][0].count("diff --git ") == 5
     assert engine.fixed_patch([str(patch)], tmp_path / "eager" / "tree", engine.Options(reverse=True)) != ""
+
+
+def test_patched_from_the_model_at_offsets_renames_and_modes(kernel_tree, kernel_files, tmp_path):
+    """Files off by some lines, a rename with edits, a new executable file, a deletion and a mode
+    change: the tree, the report and the clean text are the same with and without the unidiff pass."""
+    rng = random.Random(21)
+    rels, parts = [], []
+    while len(rels) < 6:
+        rel = rng.choice(kernel_files)
+        old = (kernel_tree / rel).read_text(errors="surrogateescape")
+        new = edit_file(old, rng)
+        if new is None or rel in rels:
+            continue
+        rels.append(rel)
+        diff = clean_diff(rel, old, new)
+        if len(rels) == 1:  # renamed and edited
+            diff = diff.replace(f"+++ b/{rel}", f"+++ b/{rel[:-2]}_moved.c")
+            diff = (f"diff --git a/{rel} b/{rel[:-2]}_moved.c\nsimilarity index 90%\nrename from {rel}\n"
+                    f"rename to {rel[:-2]}_moved.c\n") + diff
+        elif len(rels) == 2:  # edited, and made executable
+            diff = f"diff --git a/{rel} b/{rel}\nold mode 100644\nnew mode 100755\n" + diff
+        parts.append(diff)
+    parts.append("diff --git a/lib/pg_tool.sh b/lib/pg_tool.sh\nnew file mode 100755\n--- /dev/null\n"
+                 "+++ b/lib/pg_tool.sh\n@@ -0,0 +1,2 @@\n+#!/bin/sh\n+exit 0\n")
+    gone = rels[-1]
+    gone_lines = (kernel_tree / gone).read_text(errors="surrogateescape").split("\n")[:-1]
+    parts[-2] = (f"diff --git a/{gone} b/{gone}\ndeleted file mode 100644\n--- a/{gone}\n+++ /dev/null\n"
+                 f"@@ -1,{len(gone_lines)} +0,0 @@\n" + "".join(f"-{x}\n" for x in gone_lines))
+    patch = tmp_path / "mixed.patch"
+    patch.write_text("".join(parts), errors="surrogateescape")
+    got = {}
+    for name, fixed in (("deferred", False), ("eager", True)):
+        tree = _tree_with(tmp_path / name, kernel_tree, rels)
+        for k, rel in enumerate(rels[2:5]):  # lines added above every hunk: an offset for each
+            path = tree / rel
+            path.write_text("/* pad */\n" * (k + 1) + path.read_text(errors="surrogateescape"),
+                            errors="surrogateescape")
+        result = engine.apply_patches([str(patch)], tree, engine.Options(fixed=fixed))
+        assert result.exit_code == 0, report.text_lines(result, False)
+        p = result.patches[0]
+        assert isinstance(p._fixed[0], str) == fixed
+        files = {str(x.relative_to(tree)): (x.read_bytes(), x.stat().st_mode & 0o777)
+                 for x in sorted(tree.rglob("*")) if x.is_file()}
+        got[name] = (p.fixed_text, files, json.loads(report.to_json(result)))
+    assert got["deferred"] == got["eager"]
+    text, files, data = got["deferred"]
+    assert gone not in files and files["lib/pg_tool.sh"][1] == 0o755 and files[rels[1]][1] & 0o100
+    assert f"{rels[0][:-2]}_moved.c" in files and rels[0] not in files
+    levels = {h["level"] for f in data["patches"][0]["files"] for h in f["hunks"]}
+    assert levels == {"exact", "offset"}
