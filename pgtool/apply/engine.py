@@ -7,11 +7,13 @@ and model.load (unidiff) -> model.apply_change in memory -> writer.commit.
 
 Input that needed no repair at all (every hunk read strictly and placed
 exactly where its header says or at a carried offset, no repair note) skips
-the render and the unidiff re-parse: each file is patched from the model read
-straight from the input (model.change_of) as soon as its hunks are placed,
-and the clean text is rendered, and checked with unidiff, only when asked
-for (`PatchResult.fixed_text`, `Options.fixed`). Damaged input always takes
-the full path.
+the render and the unidiff re-parse: it is applied from the model read
+straight from the input, file by file as soon as a file's hunks are placed
+(model.patch_text on the file's whole text when every hunk sits at its line,
+model.apply_change after _place otherwise), and the clean text is rendered,
+and checked with unidiff, only when asked for (`PatchResult.fixed_text`,
+`Options.fixed`, which --emit-fixed sets). Damaged input, and any hunk
+placed ignoring whitespace or with fuzz, takes the full path.
 
 `apply_patches()` is the library entry point (`pgtool push` calls it; one
 PatchResult per message, in order); `fixed_patch()` returns the repaired,

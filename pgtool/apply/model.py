@@ -10,10 +10,11 @@ the emitted patch and the written result cannot disagree.
 
 One exception, for speed on large clean patches: input that needed no
 repair at all (every hunk read strictly and placed exactly, no note) is
-applied from the model parsed straight from it (`change_of`), which is then
-the input itself; its text is rendered, and re-parsed with unidiff against
-the model, only when someone asks for it (`PatchResult.fixed_text`,
-`--emit-fixed`).
+applied from the model parsed straight from it, which is then the input
+itself (`change_of` gives its files and modes; `patch_text` applies a file's
+hunks to its whole text, `apply_change` to its lines); the model's text is
+rendered, and re-parsed with unidiff against the model, only when someone
+asks for it (`PatchResult.fixed_text`, `--emit-fixed`).
 """
 
 from __future__ import annotations

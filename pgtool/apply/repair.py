@@ -6,6 +6,11 @@ disagree with the body, lines like `++x;` that may be context) gets every
 reading the text allows, most credible first; the engine keeps the one whose
 pre-image is actually in the target file. What was repaired is recorded as
 `Repair` notes for the report.
+
+Speed: strictly clean hunks (the bulk of any large patch) are read in runs
+by `_Bodies` from a string of the lines' first characters, and their images
+are built only when used (`hunk_texts`, `Reading.texts`); everything else is
+read line by line, with the same readings (tests/apply/test_bulk_parse.py).
 """
 
 from __future__ import annotations
