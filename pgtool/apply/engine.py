@@ -278,6 +278,17 @@ def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, o
 _EXACT_LEVELS = frozenset((Level.EXACT, Level.OFFSET))
 
 
+def _all_reversed(hunks: list[repair.RawHunk], texts: list[tuple[int, int, str, str]], text: str) -> bool:
+    """Every hunk already applied, as _place() decides it when no hunk is placed before it: its
+    post-image exactly at the header's new-file line, its pre-image not at the old one."""
+    if not all(post for _, _, _, post in texts):
+        return False  # _place() looks back for a post-image only
+    old_at = [(start - 1 if count else start, pre) for start, count, pre, _ in texts]
+    new_at = [(h.new_start - 1 if h.new_len else h.new_start, post) for h, (_, _, _, post) in zip(hunks, texts)]
+    forward, back = model.sits_at(text, old_at), model.sits_at(text, new_at)
+    return forward is not None and back is not None and not any(forward) and all(back)
+
+
 def _build_hunks(cleans: list[model.CleanFile], direct: dict) -> None:
     """Fill in the clean hunks of files patched straight from the input (their own hunks)."""
     for i, clean in enumerate(cleans):
@@ -454,7 +465,12 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         if not any_damage and all(len(h.readings) == 1 for h in f.hunks):
             # Every hunk exactly at its header's line is what _place() finds first; tried on the
             # whole text at once, without splitting the file into lines (the file decides).
-            patched = model.patch_text(content_text, repair.hunk_texts(f.hunks))
+            texts = repair.hunk_texts(f.hunks)
+            patched = model.patch_text(content_text, texts)
+            if patched is None and f.hunks and _all_reversed(f.hunks, texts, content_text):
+                fr.hunks = [HunkResult(h.number, "reversed", h.old_start, None, "", 0, 0, h.lineno) for h in f.hunks]
+                cleans.append(model.CleanFile(old, new, [], f.meta.get("old mode"), mode, fr.op == "copy"))
+                continue
             if patched is not None:
                 fr.hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", 0, 0, h.lineno)
                             for h in f.hunks]

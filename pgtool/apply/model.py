@@ -280,3 +280,20 @@ def patch_text(text: str, hunks: list[tuple[int, int, str, str]]) -> str | None:
         line = at + count
     out.append(text[cursor:])
     return "".join(out)
+
+
+def sits_at(text: str, pieces: list[tuple[int, str]]) -> list[bool] | None:
+    """Whether each (0-based line, text) piece is exactly at its line of `text`, for pieces in
+    line order (None when they are not); the scan is patch_text's, with nothing rebuilt."""
+    out: list[bool] = []
+    line = pos = 0
+    for at, piece in pieces:
+        if at < line:
+            return None
+        if at > line:
+            pos = _skip_lines(text, pos, at - line)
+            if pos < 0:  # the text ends before: this piece and the rest are not there
+                return out + [False] * (len(pieces) - len(out))
+            line = at
+        out.append(text.startswith(piece, pos) and (piece[-1:] in ("\n", "") or pos + len(piece) == len(text)))
+    return out

@@ -195,3 +195,36 @@ def test_patched_from_the_model_at_offsets_renames_and_modes(kernel_tree, kernel
     assert f"{rels[0][:-2]}_moved.c" in files and rels[0] not in files
     levels = {h["level"] for f in data["patches"][0]["files"] for h in f["hunks"]}
     assert levels == {"exact", "offset"}
+
+
+def test_already_applied_files_are_told_as_the_hunk_by_hunk_path_tells_them(kernel_tree, kernel_files, tmp_path,
+                                                                           monkeypatch):
+    """A clean patch applied again: found reversed file by file, with the report the hunk-by-hunk
+    path gives (one file put back as it was, so its hunks apply again)."""
+    rng = random.Random(5)
+    rels, parts, news = [], [], {}
+    while len(rels) < 4:
+        rel = rng.choice(kernel_files)
+        old = (kernel_tree / rel).read_text(errors="surrogateescape")
+        new = edit_file(old, rng)
+        if new is None or rel in rels or new.count("\n") == old.count("\n"):
+            continue
+        rels.append(rel)
+        news[rel] = new
+        parts.append(clean_diff(rel, old, new))
+    patch = tmp_path / "again.patch"
+    patch.write_text("".join(parts), errors="surrogateescape")
+    got = {}
+    for name in ("by file", "hunk by hunk"):
+        tree = _tree_with(tmp_path / name.replace(" ", "_"), kernel_tree, rels)
+        with monkeypatch.context() as m:
+            if name == "hunk by hunk":
+                m.setattr(engine, "_all_reversed", lambda *args: False)
+            first = engine.apply_patches([str(patch)], tree, engine.Options())
+            assert first.exit_code == 0
+            (tree / rels[0]).write_bytes((kernel_tree / rels[0]).read_bytes())  # one file back as it was
+            again = engine.apply_patches([str(patch)], tree, engine.Options(check=True))
+        got[name] = json.loads(report.to_json(again))
+    assert got["by file"] == got["hunk by hunk"]
+    statuses = [{h["status"] for h in f["hunks"]} for f in got["by file"]["patches"][0]["files"]]
+    assert statuses[0] == {"applied"} and all(s == {"reversed"} for s in statuses[1:])

@@ -89,3 +89,12 @@ def test_patch_text_refuses_what_is_not_there():
     assert model.patch_text("a\nb\n", eof) is None           # 'b' without newline must end the file
     overlapping = [(2, 1, "b\n", "B\n"), (2, 1, "b\n", "C\n")]
     assert model.patch_text("a\nb\n", overlapping) is None
+
+
+def test_sits_at():
+    text = "a\nb\nc\nd"
+    assert model.sits_at(text, [(0, "a\n"), (2, "c\n"), (3, "d")]) == [True, True, True]
+    assert model.sits_at(text, [(1, "a\n"), (3, "d\n")]) == [False, False]  # elsewhere; 'd' ends the file
+    assert model.sits_at(text, [(1, "b\nc\n"), (9, "x\n")]) == [True, False]  # past the end: not there
+    assert model.sits_at(text, [(2, "c\n"), (1, "b\n")]) is None              # out of order: not decided here
+    assert model.sits_at("a\nb\n", [(1, "b")]) == [False]                     # no newline, not at the end
