@@ -673,7 +673,13 @@ def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, sta
     else:
         _build_hunks(cleans, direct)
         result.fixed_text = model.render(cleans)
-        done = [(ch, None, False) for ch in model.load(result.fixed_text, msg.source, cleans)]
+        done = []
+        for i, ch in enumerate(model.load(result.fixed_text, msg.source, cleans)):
+            # a file already patched from the model stands if unidiff read its hunks at the model's lines
+            # (load() has checked everything else); any other is patched from what unidiff read
+            mine = direct.get(i)
+            same = mine is not None and [h[0] for h in ch.hunks] == [h.old_start for h in cleans[i].hunks]
+            done.append((ch, mine[1], True) if same else (ch, None, False))  # type: ignore[index]
     for ch, data, computed in done:
         if not computed:
             src = overlay.lines(ch.old_path) if ch.old_path else []
