@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import chain, compress
 from operator import itemgetter
 
@@ -142,6 +142,7 @@ def hunk_texts(hunks: list[RawHunk]) -> list[tuple[int, int, str, str]]:
 
 
 def _bulk_reading(raw: list[str], seg: str) -> Reading:
+    """A clean reading kept as written (no call of __init__: one per hunk of a large patch)."""
     r = Reading.__new__(Reading)
     r._lines = r._pre = r._post = r._kinds = None
     r.raw, r.seg, r.notes, r.count_ok = raw, seg, [], True

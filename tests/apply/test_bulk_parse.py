@@ -71,7 +71,8 @@ def _key(files: list[repair.RawFile]):
     out = []
     for f in files:
         hunks = [(h.number, h.lineno, h.old_start, h.old_len, h.new_start, h.new_len, h.section, h.damaged,
-                  [(r.lines, r.notes, r.count_ok, r.pre, r.post, r.kinds, r.texts()) for r in h.readings]) for h in f.hunks]
+                  [(r.lines, r.notes, r.count_ok, r.pre, r.post, r.kinds, r.texts()) for r in h.readings])
+                 for h in f.hunks]
         out.append((f.names, f.lineno, f.git, f.meta, f.binary, f.notes, hunks))
     return out
 
