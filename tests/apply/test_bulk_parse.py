@@ -109,6 +109,20 @@ def test_bulk_reading_of_eof_and_blank_lines():
     assert second.readings[0].post == ["x;\n", "z;"]
 
 
+def _edited(kernel_tree, kernel_files, rng, count):
+    """`count` distinct real files, each with random edits: (paths, one clean diff each)."""
+    rels, diffs = [], []
+    while len(rels) < count:
+        rel = rng.choice(kernel_files)
+        old = (kernel_tree / rel).read_text(errors="surrogateescape")
+        new = edit_file(old, rng)
+        if new is None or rel in rels:
+            continue
+        rels.append(rel)
+        diffs.append(clean_diff(rel, old, new))
+    return rels, diffs
+
+
 def _tree_with(tmp_path, kernel_tree, rels):
     tree = tmp_path / "tree"
     for rel in rels:
@@ -119,16 +133,7 @@ def _tree_with(tmp_path, kernel_tree, rels):
 
 def test_deferred_fixed_text_is_the_rendered_text(kernel_tree, kernel_files, tmp_path):
     """Clean input: applied from its model, its clean text rendered on demand, identical to the eager path."""
-    rng = random.Random(7)
-    rels, parts = [], []
-    while len(rels) < 5:
-        rel = rng.choice(kernel_files)
-        old = (kernel_tree / rel).read_text(errors="surrogateescape")
-        new = edit_file(old, rng)
-        if new is None or rel in rels:
-            continue
-        rels.append(rel)
-        parts.append(clean_diff(rel, old, new))
+    rels, parts = _edited(kernel_tree, kernel_files, random.Random(7), 5)
     patch = tmp_path / "clean.patch"
     patch.write_text("".join(parts), errors="surrogateescape")
     got = {}
@@ -151,23 +156,12 @@ def test_deferred_fixed_text_is_the_rendered_text(kernel_tree, kernel_files, tmp
 def test_patched_from_the_model_at_offsets_renames_and_modes(kernel_tree, kernel_files, tmp_path):
     """Files off by some lines, a rename with edits, a new executable file, a deletion and a mode
     change: the tree, the report and the clean text are the same with and without the unidiff pass."""
-    rng = random.Random(21)
-    rels, parts = [], []
-    while len(rels) < 6:
-        rel = rng.choice(kernel_files)
-        old = (kernel_tree / rel).read_text(errors="surrogateescape")
-        new = edit_file(old, rng)
-        if new is None or rel in rels:
-            continue
-        rels.append(rel)
-        diff = clean_diff(rel, old, new)
-        if len(rels) == 1:  # renamed and edited
-            diff = diff.replace(f"+++ b/{rel}", f"+++ b/{rel[:-2]}_moved.c")
-            diff = (f"diff --git a/{rel} b/{rel[:-2]}_moved.c\nsimilarity index 90%\nrename from {rel}\n"
-                    f"rename to {rel[:-2]}_moved.c\n") + diff
-        elif len(rels) == 2:  # edited, and made executable
-            diff = f"diff --git a/{rel} b/{rel}\nold mode 100644\nnew mode 100755\n" + diff
-        parts.append(diff)
+    rels, parts = _edited(kernel_tree, kernel_files, random.Random(21), 6)
+    rel = rels[0]  # renamed and edited
+    parts[0] = parts[0].replace(f"+++ b/{rel}", f"+++ b/{rel[:-2]}_moved.c")
+    parts[0] = (f"diff --git a/{rel} b/{rel[:-2]}_moved.c\nsimilarity index 90%\nrename from {rel}\n"
+                f"rename to {rel[:-2]}_moved.c\n") + parts[0]
+    parts[1] = f"diff --git a/{rels[1]} b/{rels[1]}\nold mode 100644\nnew mode 100755\n" + parts[1]  # made executable
     parts.append("diff --git a/lib/pg_tool.sh b/lib/pg_tool.sh\nnew file mode 100755\n--- /dev/null\n"
                  "+++ b/lib/pg_tool.sh\n@@ -0,0 +1,2 @@\n+#!/bin/sh\n+exit 0\n")
     gone = rels[-1]
