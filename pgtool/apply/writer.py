@@ -35,7 +35,7 @@ class FileWrite:
 def _dump(tree: Path, journal: dict) -> None:
     tmp = tree / (JOURNAL + ".tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(journal, handle)
+        handle.write(json.dumps(journal))  # json.dump() streams through the pure-Python encoder
     os.replace(tmp, tree / JOURNAL)
 
 
