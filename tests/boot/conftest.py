@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,18 @@ def test_kernel(boot_worktree: Path, boot_cache: Path) -> Path:
     with open(boot_worktree / "init" / "Makefile", "a") as makefile:
         makefile.write("obj-y += pgtool_test.o\n")
     return boot_worktree
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_pgtool(args: list[str], **kwargs) -> subprocess.Popen:
+    """`pgtool ARGS` as a child that takes SIGINT like one started from a
+    terminal: a test run started in the background (`make test &`) ignores
+    SIGINT, and a child would inherit that and never see the signal."""
+    return subprocess.Popen([*PGTOOL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint, **kwargs)
 
 
 def leftover_processes(needle: str) -> list[str]:

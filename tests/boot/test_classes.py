@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 
 from pgtool.boot.check import boot_check
 
-from .conftest import PGTOOL, leftover_processes
+from .conftest import leftover_processes, start_pgtool
 
 pytestmark = pytest.mark.slow
 
@@ -116,9 +115,8 @@ def test_touching_one_mm_file_rebuilds_incrementally(test_kernel, debug_build):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_during_boot_leaves_no_qemu(test_kernel, debug_build, sig):
     bzimage = debug_build.artefacts["bzImage"]
-    proc = subprocess.Popen([*PGTOOL, "boot-check", "--tree", str(test_kernel), "--config", "debug",
-                             "--append", "pgtool_test=hang", "--timeout", "300"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_pgtool(["boot-check", "--tree", str(test_kernel), "--config", "debug",
+                         "--append", "pgtool_test=hang", "--timeout", "300"])
     try:
         for line in proc.stderr:
             if line.startswith("boot: qemu-system-i386 ("):

@@ -17,7 +17,7 @@ import pytest
 from pgtool.boot.config import read_dotconfig
 from pgtool.boot.initramfs import MARKER
 
-from .conftest import PGTOOL, leftover_processes
+from .conftest import PGTOOL, leftover_processes, start_pgtool
 
 pytestmark = pytest.mark.slow
 
@@ -71,8 +71,7 @@ def test_dropped_option_is_named(kernel_tree, boot_cache, tmp_path):
 def test_interrupt_during_build_leaves_no_process(kernel_tree, tmp_path, sig):
     cache = tmp_path / "cache"   # cold: a long build is certain to be running
     env = {**os.environ, "PGTOOL_CACHE": str(cache)}
-    proc = subprocess.Popen([*PGTOOL, "boot-check", "--tree", str(kernel_tree)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_pgtool(["boot-check", "--tree", str(kernel_tree)], env=env)
     try:
         for line in proc.stderr:
             if line.startswith("build: [") and " CC " in line:
