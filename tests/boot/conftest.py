@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,33 @@ def start_pgtool(args: list[str], **kwargs) -> subprocess.Popen:
     SIGINT, and a child would inherit that and never see the signal."""
     return subprocess.Popen([*PGTOOL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=_default_sigint, **kwargs)
+
+
+def interrupt_and_check(args: list[str], started, needle: str, sig: int, *, settle: float = 0.0,
+                        wait: float = 60, **kwargs) -> None:
+    """Run `pgtool ARGS`, send `sig` once a stderr line satisfies `started`
+    and a process mentioning `needle` runs (make, gcc, QEMU); pgtool must
+    exit 130 and leave no such process behind."""
+    proc = start_pgtool(args, **kwargs)
+    try:
+        for line in proc.stderr:
+            if started(line):
+                break
+        else:
+            pytest.fail("pgtool ended before reaching the stage to interrupt")
+        deadline = time.monotonic() + 30
+        while not leftover_processes(needle) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert leftover_processes(needle), "nothing was running at the time of the signal"
+        time.sleep(settle)
+        proc.send_signal(sig)
+        proc.wait(wait)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    time.sleep(0.5)
+    assert leftover_processes(needle) == []
 
 
 def leftover_processes(needle: str) -> list[str]:

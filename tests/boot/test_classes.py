@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import re
 import signal
-import time
 from pathlib import Path
 
 import pytest
 
 from pgtool.boot.check import boot_check
 
-from .conftest import leftover_processes, start_pgtool
+from .conftest import interrupt_and_check
 
 pytestmark = pytest.mark.slow
 
@@ -114,25 +113,7 @@ def test_touching_one_mm_file_rebuilds_incrementally(test_kernel, debug_build):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_during_boot_leaves_no_qemu(test_kernel, debug_build, sig):
-    bzimage = debug_build.artefacts["bzImage"]
-    proc = start_pgtool(["boot-check", "--tree", str(test_kernel), "--config", "debug",
-                         "--append", "pgtool_test=hang", "--timeout", "300"])
-    try:
-        for line in proc.stderr:
-            if line.startswith("boot: qemu-system-i386 ("):
-                break
-        else:
-            pytest.fail("the boot never started")
-        deadline = time.monotonic() + 30
-        while not leftover_processes(bzimage) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert leftover_processes(bzimage), "QEMU was not running at the time of the signal"
-        time.sleep(1)
-        proc.send_signal(sig)
-        proc.wait(30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130
-    time.sleep(0.5)
-    assert leftover_processes(bzimage) == []
+    interrupt_and_check(["boot-check", "--tree", str(test_kernel), "--config", "debug",
+                         "--append", "pgtool_test=hang", "--timeout", "300"],
+                        lambda line: line.startswith("boot: qemu-system-i386 ("),
+                        debug_build.artefacts["bzImage"], sig, settle=1.0, wait=30)

@@ -10,14 +10,13 @@ import json
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 
 from pgtool.boot.config import read_dotconfig
 from pgtool.boot.initramfs import MARKER
 
-from .conftest import PGTOOL, leftover_processes, start_pgtool
+from .conftest import PGTOOL, interrupt_and_check
 
 pytestmark = pytest.mark.slow
 
@@ -70,23 +69,9 @@ def test_dropped_option_is_named(kernel_tree, boot_cache, tmp_path):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_during_build_leaves_no_process(kernel_tree, tmp_path, sig):
     cache = tmp_path / "cache"   # cold: a long build is certain to be running
-    env = {**os.environ, "PGTOOL_CACHE": str(cache)}
-    proc = start_pgtool(["boot-check", "--tree", str(kernel_tree)], env=env)
-    try:
-        for line in proc.stderr:
-            if line.startswith("build: [") and " CC " in line:
-                break
-        else:
-            pytest.fail("the build never started compiling")
-        assert leftover_processes(str(cache)), "no compiler running at the time of the signal"
-        proc.send_signal(sig)
-        proc.wait(60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130
-    time.sleep(0.5)
-    assert leftover_processes(str(cache)) == []
+    interrupt_and_check(["boot-check", "--tree", str(kernel_tree)],
+                        lambda line: line.startswith("build: [") and " CC " in line,
+                        str(cache), sig, env={**os.environ, "PGTOOL_CACHE": str(cache)})
 
 
 def test_missing_qemu_is_an_error_not_a_kernel_failure(kernel_tree, boot_cache, tmp_path, monkeypatch, capsys):
