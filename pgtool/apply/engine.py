@@ -406,6 +406,8 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                                                                        overlay.files, seen)
     result = PatchResult(msg.source, msg.subject, msg.author, "applied")
     cleans: list[model.CleanFile] = []
+    # clean index -> index of its FileResult (files already gone or already there have no clean)
+    file_of: list[int] = []
     # clean index -> its change, the file it makes (None: deleted), its section (for hunks still to build)
     direct: dict[int, tuple[model.FileChange, bytes | None, repair.RawFile]] = {}
     resolved = []
@@ -446,6 +448,8 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             # the file the patch removes or renames is gone already: applied before?
             after = overlay.lines(new) if new else None
             fr.old_path = None
+            if not new:  # a deletion: name the file as the patch does, not by the marker
+                fr.path = paths.strip(f.names.old or "", level) or f.names.old or ""
             fr.hunks = [HunkResult(h.number, "reversed" if after is None or _is_post(h, after) else "failed",
                                    h.old_start, patch_line=h.lineno) for h in f.hunks] or \
                 [HunkResult(0, "reversed", 0)]
@@ -470,6 +474,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             if patched is None and f.hunks and _all_reversed(f.hunks, texts, content_text):
                 fr.hunks = [HunkResult(h.number, "reversed", h.old_start, None, "", 0, 0, h.lineno) for h in f.hunks]
                 cleans.append(model.CleanFile(old, new, [], f.meta.get("old mode"), mode, fr.op == "copy"))
+                file_of.append(len(result.files) - 1)
                 continue
             if patched is not None:
                 fr.hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", 0, 0, h.lineno)
@@ -478,6 +483,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                 # its clean hunks are the patch's own: built if the clean text is ever rendered
                 clean = model.CleanFile(old, new, None, f.meta.get("old mode"), mode, fr.op == "copy")
                 cleans.append(clean)
+                file_of.append(len(result.files) - 1)
                 direct[len(cleans) - 1] = (model.change_of(clean),
                                            patched.encode("utf-8", "surrogateescape") if new else None, f)
                 overlay.forget(old)
@@ -514,6 +520,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, h.damaged or any_damage, text))
         clean = model.CleanFile(old, new, clean_hunks, f.meta.get("old mode"), mode, fr.op == "copy")
         cleans.append(clean)
+        file_of.append(len(result.files) - 1)
         if as_written and all(hr.status == "applied" for hr in fr.hunks):
             # the file as the model patches it, now, while its lines are at hand
             change = model.change_of(clean)
@@ -526,7 +533,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         result.status = "already-applied"
     elif any(s != "applied" for s in statuses) or result.error:
         result.status = "failed"
-    return result, cleans, raw_files, direct
+    return result, cleans, file_of, direct
 
 
 _GONE = "\0gone"  # an old path that no longer exists (its deletion or rename already applied)
@@ -557,7 +564,8 @@ def _is_post(h: repair.RawHunk, content: list[str]) -> bool:
 
 def _rejects(result: PatchResult, raw_files, overlay_writes: dict) -> None:
     for fr, f in zip(result.files, raw_files):
-        failed = [h for h, hr in zip(f.hunks, fr.hunks) if hr.status != "applied"]
+        # hunks found already applied are done, not rejected
+        failed = [h for h, hr in zip(f.hunks, fr.hunks) if hr.status not in ("applied", "reversed")]
         if not failed:
             continue
         rej = fr.path + ".rej"
@@ -658,11 +666,15 @@ def _merge(parts: list[PatchResult]) -> PatchResult:
 def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, staged) -> PatchResult:
     """Place, render, re-parse and stage (in `overlay`) one group of file sections."""
     pending, rejects, modes = staged
-    result, cleans, raw_files, direct = _prepare(msg, raw_files, tree, opts, overlay, None)
+    result, cleans, file_of, direct = _prepare(msg, raw_files, tree, opts, overlay, None)
     if result.status == "failed" and opts.reject and not result.error:
         _rejects(result, raw_files, rejects)
         _build_hunks(cleans, direct)
-        cleans = [c for c, fr in zip(cleans, result.files) if fr.hunks or c.old_path != c.new_path]
+        # a file none of whose hunks applied is left as it is (its .rej says why); a section
+        # without hunks (a mode change, a rename) still applies
+        cleans = [c for c, i in zip(cleans, file_of)
+                  if not result.files[i].hunks or c.old_path != c.new_path
+                  or any(hr.status == "applied" for hr in result.files[i].hunks)]
         direct = {}
     elif result.status != "applied":
         return result

@@ -162,6 +162,40 @@ def test_failed_hunk_writes_nothing_then_reject(repo, tmp_path):
     assert "/* two */" in (repo / "lib/sort.c.rej").read_text()
 
 
+def test_reject_keeps_sections_without_hunks_and_skips_gone_files(kernel_tree, tmp_path):
+    """--reject with a deletion already done (nothing to write, nothing to
+    reject), a file whose only hunk fails, a mode change alone and a file that
+    applies: the mode change and the good file are written, the failing file
+    is left as it is beside its .rej. (This crashed on the deletion's internal
+    marker, and dropped the mode change.)"""
+    tree = tmp_path / "t"
+    for rel in ("lib/sort.c", "lib/bsearch.c", "scripts/ver_linux"):
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kernel_tree / rel, tree / rel)
+    os.chmod(tree / "scripts/ver_linux", 0o644)
+    sort = (tree / "lib/sort.c").read_text().splitlines(keepends=True)
+    bsearch = (tree / "lib/bsearch.c").read_text().splitlines(keepends=True)
+    patch = tmp_path / "mixed.patch"
+    patch.write_text(
+        "diff --git a/lib/gone.c b/lib/gone.c\ndeleted file mode 100644\n--- a/lib/gone.c\n+++ /dev/null\n"
+        "@@ -1 +0,0 @@\n-int gone;\n"
+        "diff --git a/lib/sort.c b/lib/sort.c\n--- a/lib/sort.c\n+++ b/lib/sort.c\n"
+        f"@@ -10,3 +10,3 @@\n {sort[9]} not a line of the file\n-{sort[10]}+{sort[10][:-1]} /* x */\n {sort[11]}"
+        "diff --git a/scripts/ver_linux b/scripts/ver_linux\nold mode 100644\nnew mode 100755\n"
+        "diff --git a/lib/bsearch.c b/lib/bsearch.c\n--- a/lib/bsearch.c\n+++ b/lib/bsearch.c\n"
+        f"@@ -10,3 +10,3 @@\n {bsearch[9]}-{bsearch[10]}+{bsearch[10][:-1]} /* y */\n {bsearch[11]}")
+    before = (tree / "lib/sort.c").read_bytes()
+    proc = run_pgtool("apply", "--reject", "--tree", str(tree), str(patch))
+    assert proc.returncode == 1, proc.stdout.decode() + proc.stderr.decode()
+    assert (tree / "lib/sort.c").read_bytes() == before
+    assert (tree / "lib/sort.c.rej").is_file()
+    assert os.stat(tree / "scripts/ver_linux").st_mode & 0o777 == 0o755
+    assert "/* y */" in (tree / "lib/bsearch.c").read_text()
+    out = proc.stdout.decode()
+    assert "patching file lib/gone.c (deleted)" in out and "\0" not in out
+    assert sorted(p.name for p in (tree / "lib").iterdir()) == ["bsearch.c", "sort.c", "sort.c.rej"]
+
+
 def test_fuzz_is_opt_in(repo, tmp_path):
     patch_text, _ = _two_hunks(repo, break_second=True)
     patch = tmp_path / "two.patch"
