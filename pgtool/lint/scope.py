@@ -67,10 +67,9 @@ def changes_from_base(tree: Path, base: str) -> list[FileChange]:
     """The working tree of `tree` against revision `base`."""
     top = Path(_git(tree, "rev-parse", "--show-toplevel").strip())
     _git(top, "rev-parse", "--verify", "-q", f"{base}^{{commit}}")
+    # What git tracks, as `git diff REV` shows it: a new file counts once added (`git add -N`
+    # is enough); an untracked scratch file must not block a commit it is not part of.
     names = _git(top, "diff", "--name-status", "--no-renames", base, "--").splitlines()
-    # new files not added yet are part of the working tree too (ignored ones are not)
-    names += [f"A\t{rel}" for rel in _git(top, "ls-files", "--others", "--exclude-standard", "--",
-                                            *(f"*{s}" for s in C_SUFFIXES)).splitlines()]
     out = []
     for line in names:
         status, _, rel = line.partition("\t")
