@@ -56,8 +56,9 @@ def lint_locks_cmd(ctx, paths, tree, base, patch, fmt, jobs, only, cache, cache_
     if base or patch:
         if paths:
             raise click.UsageError("PATHs are not used with --base/--patch (the change says which files)")
-        changes = scope.changes_from_base(root, base) if base else scope.changes_from_patch(root, patch)
         settings.patch_text = scope.change_text(root, base=base, patch=patch)
+        changes = scope.changes_from_base(root, base) if base else \
+            scope.changes_from_patch(root, patch, settings.patch_text)
         result = scope.lint_change(changes, settings)
     else:
         targets = [p if p.is_absolute() or p.exists() or tree is None else tree / p for p in paths]

@@ -81,14 +81,17 @@ def changes_from_base(tree: Path, base: str) -> list[FileChange]:
     return out
 
 
-def changes_from_patch(tree: Path, patch: Path) -> list[FileChange]:
-    """The files of `patch` in `tree`, before and after applying it (nothing is written)."""
+def changes_from_patch(tree: Path, patch: Path, fixed: str | None = None) -> list[FileChange]:
+    """The files of `patch` in `tree`, before and after applying it (nothing is written).
+
+    `fixed`: the patch as `change_text()` already repaired it, so it is not applied twice.
+    """
     from pgtool.apply import model
     from pgtool.apply.engine import fixed_patch
 
     if not patch.is_file():
         raise UserError("patch not found", path=str(patch))
-    text = fixed_patch([str(patch)], tree)
+    text = fixed if fixed is not None else fixed_patch([str(patch)], tree)
     if not text.strip():
         raise UserError("patch does not apply to the tree", path=str(patch))
     out = []
