@@ -296,10 +296,13 @@ def _build_hunks(cleans: list[model.CleanFile], direct: dict) -> None:
             clean.hunks = [_as_written(h) for h in direct[i][2].hunks]
 
 
-def _as_written(hunk: repair.RawHunk) -> model.CleanHunk:
-    """The hunk's only reading, kept as written, at the line its header names."""
-    r = hunk.readings[0]
-    return model.CleanHunk(hunk.old_start, None if r.raw else r.lines, hunk.section, (r.pre, r.post), r.raw)
+def _as_written(hunk: repair.RawHunk, reading: repair.Reading | None = None,
+                start: int | None = None) -> model.CleanHunk:
+    """A reading kept as written (its lines are the file's): the hunk's only one at the line its
+    header names, unless told which reading and where it was placed."""
+    r = reading or hunk.readings[0]
+    return model.CleanHunk(hunk.old_start if start is None else start, None if r.raw else r.lines, hunk.section,
+                           (r.pre, r.post), r.raw)
 
 
 def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], damaged: bool,
@@ -307,9 +310,7 @@ def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], 
     """The hunk rebuilt from the file: its real context, re-indented additions."""
     if not damaged and pl.level in _EXACT_LEVELS and not pl.trim_head and not pl.trim_tail:
         # an exact match: the hunk's own lines are the file's
-        start = pl.pos + 1 if reading.pre else pl.pos
-        return model.CleanHunk(start, None if reading.raw else reading.lines, hunk.section,
-                               (reading.pre, reading.post), reading.raw)
+        return _as_written(hunk, reading, pl.pos + 1 if reading.pre else pl.pos)
     body = reading.lines
     # fuzz drops outer context: those lines stay out of the clean hunk
     pre_idx = [i for i, (k, _) in enumerate(body) if k != "+"]
