@@ -27,6 +27,11 @@ from pgtool.errors import UserError
 NO_NEWLINE = "\\ No newline at end of file\n"
 
 
+def raw_lines(raw: list[str] | None) -> list[tuple[str, str]]:
+    """Body lines as written ('' for a blank context line) as (kind, text) pairs."""
+    return [(x[:1] or " ", x[1:] + "\n") for x in raw or ()]
+
+
 class CleanHunk:
     """One hunk of the clean patch.
 
@@ -49,7 +54,7 @@ class CleanHunk:
     @property
     def lines(self) -> list[tuple[str, str]]:
         if self._lines is None:
-            self._lines = [(x[:1] or " ", x[1:] + "\n") for x in self.raw or ()]
+            self._lines = raw_lines(self.raw)
         return self._lines
 
     def pre_post(self) -> tuple[list[str], list[str]]:

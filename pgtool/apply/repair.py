@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from itertools import chain, compress
 from operator import itemgetter
 
+from pgtool.apply.model import raw_lines
 from pgtool.apply.paths import FileNames, squash
 from pgtool.errors import UserError
 
@@ -74,7 +75,7 @@ class Reading:
     @property
     def lines(self) -> list[tuple[str, str]]:
         if self._lines is None:
-            self._lines = [(x[:1] or " ", x[1:] + "\n") for x in self.raw or ()]
+            self._lines = raw_lines(self.raw)
         return self._lines
 
     @property
