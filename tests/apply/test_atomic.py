@@ -151,30 +151,45 @@ def test_large_patch_applied_twice_is_already_applied(big_case):
     assert tree_digest(patched) == before
 
 
-@pytest.mark.parametrize("crash_after", [0, 1, 5, 29])
+@pytest.mark.parametrize("crash_after", [0, 1, 5, 29, 30])
 def test_roll_forward_after_the_commit_point(tmp_path, monkeypatch, crash_after):
-    """A crash after the journal says "commit", mid-renames: the next run finishes every file."""
+    """A crash after the journal says "commit", mid-rewrites: the next run finishes every file.
+
+    Existing files are rewritten in place from the journal's data file; the created one is renamed
+    from its temp file (the 31st step)."""
     tree = tmp_path / "t"
     tree.mkdir()
     for i in range(30):
-        (tree / f"f{i}.c").write_text(f"old {i}\n")
+        (tree / f"f{i}.c").write_text(f"old {i} " + "x" * i * 10 + "\n")  # new contents are shorter
     (tree / "gone.c").write_text("to delete\n")
     writes = [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(30)]
     writes += [writer.FileWrite("gone.c", None), writer.FileWrite("sub/dir/created.c", b"created\n")]
-    real_replace = os.replace
+    real_rewrite, real_replace = writer._rewrite, os.replace
     calls = {"n": 0}
 
-    def crashing_replace(src, dst):
-        if str(dst).endswith(writer.JOURNAL):
-            return real_replace(src, dst)
+    def step():
         if calls["n"] == crash_after:
             raise KeyboardInterrupt("simulated kill")
         calls["n"] += 1
+
+    def crashing_rewrite(target, data):
+        step()
+        if calls["n"] == crash_after:  # torn: half of the new content written, nothing cut
+            with open(target, "r+b") as handle:
+                handle.write(bytes(data[:len(data) // 2]))
+            raise KeyboardInterrupt("simulated kill")
+        return real_rewrite(target, data)
+
+    def crashing_replace(src, dst):
+        if not str(dst).endswith(writer.JOURNAL):
+            step()
         return real_replace(src, dst)
 
+    monkeypatch.setattr(writer, "_rewrite", crashing_rewrite)
     monkeypatch.setattr(writer.os, "replace", crashing_replace)
     with pytest.raises(KeyboardInterrupt):
         writer.commit(tree, writes)
+    monkeypatch.setattr(writer, "_rewrite", real_rewrite)
     monkeypatch.setattr(writer.os, "replace", real_replace)
     assert (tree / writer.JOURNAL).exists()
     assert "rolled forward" in writer.recover(tree)
@@ -183,22 +198,29 @@ def test_roll_forward_after_the_commit_point(tmp_path, monkeypatch, crash_after)
     assert sorted(p.name for p in tree.iterdir()) == sorted([f"f{i}.c" for i in range(30)] + ["sub"])
 
 
-def test_roll_back_before_the_commit_point(tmp_path, monkeypatch):
-    """A crash while temp files are written: the next run removes them, targets untouched."""
+@pytest.mark.parametrize("crash_at", ["data", "temp"])
+def test_roll_back_before_the_commit_point(tmp_path, monkeypatch, crash_at):
+    """A crash while the data file or the temp files are written: the next run removes them,
+    targets untouched."""
     tree = tmp_path / "t"
     tree.mkdir()
     for i in range(10):
         (tree / f"f{i}.c").write_text(f"old {i}\n")
     before = tree_digest(tree)
     writes = [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(10)]
-    writes.append(writer.FileWrite("new/dir/x.c", b"x\n"))
+    writes += [writer.FileWrite(f"new/dir/x{i}.c", b"x\n") for i in range(6)]
     real_open = os.open
     calls = {"n": 0}
 
     def crashing_open(path, *args, **kwargs):
-        if ".pgtool-" in str(path):
+        if crash_at == "data" and str(path).endswith(writer.DATA):
+            fd = real_open(path, *args, **kwargs)
+            os.write(fd, b"partial")
+            os.close(fd)
+            raise KeyboardInterrupt("simulated kill")
+        if crash_at == "temp" and ".pgtool-" in str(path):
             calls["n"] += 1
-            if calls["n"] == 6:
+            if calls["n"] == 4:
                 raise KeyboardInterrupt("simulated kill")
         return real_open(path, *args, **kwargs)
 
@@ -208,3 +230,29 @@ def test_roll_back_before_the_commit_point(tmp_path, monkeypatch):
     monkeypatch.setattr(writer.os, "open", real_open)
     assert "rolled back" in writer.recover(tree)
     assert tree_digest(tree) == before
+    assert sorted(p.name for p in tree.iterdir()) == sorted(f"f{i}.c" for i in range(10))
+
+
+def test_hard_links_and_modes_get_a_new_inode(tmp_path):
+    """Rewriting in place is only for a plain file: a hard-linked one (quilt's .pc/ backups may be
+    links) gets a new inode so that its other name keeps the old content, as with GNU patch; a
+    mode change and a symlink inside the tree are replaced by a new file too."""
+    tree = tmp_path / "t"
+    tree.mkdir()
+    for name in ("plain.c", "linked.c", "moded.sh"):
+        (tree / name).write_text(f"old {name}\n")
+    os.link(tree / "linked.c", tmp_path / "backup.c")
+    (tree / "real.c").write_text("old real.c\n")
+    os.symlink("real.c", tree / "alias.c")
+    inodes = {name: (tree / name).lstat().st_ino for name in ("plain.c", "linked.c", "moded.sh", "alias.c")}
+    writer.commit(tree, [writer.FileWrite("plain.c", b"new plain\n"), writer.FileWrite("linked.c", b"new linked\n"),
+                         writer.FileWrite("moded.sh", b"new moded\n", 0o755),
+                         writer.FileWrite("alias.c", b"new alias\n")])
+    assert (tree / "plain.c").stat().st_ino == inodes["plain.c"]
+    assert (tree / "linked.c").stat().st_ino != inodes["linked.c"]
+    assert (tmp_path / "backup.c").read_text() == "old linked.c\n"
+    assert (tree / "linked.c").read_text() == "new linked\n"
+    assert (tree / "moded.sh").stat().st_mode & 0o777 == 0o755 and (tree / "moded.sh").read_text() == "new moded\n"
+    assert not (tree / "alias.c").is_symlink() and (tree / "alias.c").read_text() == "new alias\n"
+    assert (tree / "real.c").read_text() == "old real.c\n"
+    assert sorted(p.name for p in tree.iterdir()) == ["alias.c", "linked.c", "moded.sh", "plain.c", "real.c"]
