@@ -19,7 +19,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain, compress
+from itertools import accumulate, chain, compress, repeat
 from operator import itemgetter
 
 from pgtool.apply.model import raw_lines
@@ -39,6 +39,9 @@ _GIT_META = ("old mode ", "new mode ", "deleted file mode ", "new file mode ", "
 _PRE_KIND = " -\n".__contains__    # kinds (first characters; '\n': an empty line) in a pre-image
 _POST_KIND = " +\n".__contains__
 _BODY_RUN = re.compile(r"[ +\-\n]*")  # prefixed or empty lines: a clean body runs over these only
+_HUNK_RUN = re.compile(r"(?:@[ +\-\n]*)+")  # headers, each followed by such a body
+# HUNK_RE for many header lines at once ('' for a count left out)
+_HUNK_FIELDS = re.compile(HUNK_RE.pattern, re.M)
 _TAIL = itemgetter(slice(1, None))
 
 
@@ -375,6 +378,7 @@ class _Bodies:
 
         Returns the line after the last one read (`i` when the first is not clean).
         """
+        i = self._read_batch(i, hunks, first_line)
         lines, kinds = self.lines, self.kinds
         n = len(lines)
         while i < n and kinds[i] == "@":
@@ -404,6 +408,40 @@ class _Bodies:
             hunks.append(hunk)
             i = end
         return i
+
+    def _read_batch(self, i: int, hunks: list[RawHunk], first_line: int) -> int:
+        """The hunks of a run read together, but for its last: each exactly as the loop in
+        read_run() would, which takes over at the first hunk that is not plainly clean (counts
+        that disagree, a header it does not read) and always for the last one (a no-newline
+        marker or the next file's ---/+++ may follow it)."""
+        lines, kinds = self.lines, self.kinds
+        end = _HUNK_RUN.match(kinds, i).end()
+        segs = kinds[i + 1:end].split("@")  # each hunk's body kinds
+        count = len(segs) - 1
+        if count < 1:
+            return i
+        starts = list(accumulate(map(len, segs), lambda at, size: at + size + 1, initial=i))
+        heads = _HUNK_FIELDS.findall("\n".join(itemgetter(*starts[:count])(lines)) if count > 1 else lines[i])
+        if len(heads) != count:
+            return i  # a header not read as one: the loop decides
+        minus = list(map(str.count, segs, repeat("-")))
+        plus = list(map(str.count, segs, repeat("+")))
+        number = len(hunks)
+        for k in range(count):
+            start_a, len_a, start_b, len_b, section = heads[k]
+            seg = segs[k]
+            old_len = int(len_a) if len_a else 1
+            new_len = int(len_b) if len_b else 1
+            if len(seg) - plus[k] != old_len or len(seg) - minus[k] != new_len:
+                return starts[k]
+            at = starts[k]
+            number += 1
+            hunk = RawHunk(number, first_line + at, int(start_a), old_len, int(start_b), new_len, section,
+                           [_bulk_reading(lines[at + 1:at + 1 + len(seg)], seg)], False)
+            if seg[-1:] == "\n":
+                _separator_reading(hunk, lines, at + 1 + len(seg))
+            hunks.append(hunk)
+        return starts[count]
 
 
 def _fast_clean(lines: list[str], j: int, old_len: int, new_len: int):
