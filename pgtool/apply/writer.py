@@ -74,12 +74,18 @@ def _rewrite(target: str, data) -> None:
     except OSError:
         # Gone, a symlink now, not writable by us, a running program: a new inode gets the
         # content, as the rename path would have given it.
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)  # a read-only file stays read-only
+        except OSError:
+            mode = None
         parent, _, name = target.rpartition("/")
         tmp = f"{parent}/.{name}.pgtool-rewrite"
         _unlink(tmp)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             _write_all(fd, data)
+            if mode is not None:
+                os.fchmod(fd, mode)
         finally:
             os.close(fd)
         os.replace(tmp, target)

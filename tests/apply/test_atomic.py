@@ -256,3 +256,25 @@ def test_hard_links_and_modes_get_a_new_inode(tmp_path):
     assert not (tree / "alias.c").is_symlink() and (tree / "alias.c").read_text() == "new alias\n"
     assert (tree / "real.c").read_text() == "old real.c\n"
     assert sorted(p.name for p in tree.iterdir()) == ["alias.c", "linked.c", "moded.sh", "plain.c", "real.c"]
+
+
+def test_a_file_that_cannot_be_opened_for_writing_is_replaced_keeping_its_mode(tmp_path, monkeypatch):
+    """A running program (ETXTBSY) or a read-only file for a non-root user cannot be rewritten
+    through its inode: it gets a new one, with the old permission bits, as the rename path gives."""
+    tree = tmp_path / "t"
+    tree.mkdir()
+    (tree / "busy.sh").write_text("old\n")
+    os.chmod(tree / "busy.sh", 0o555)
+    real_open = os.open
+
+    def busy_open(path, flags, *args):
+        if str(path).endswith("/busy.sh") and flags & os.O_WRONLY:
+            raise OSError(26, "Text file busy", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(writer.os, "open", busy_open)
+    writer.commit(tree, [writer.FileWrite("busy.sh", b"new\n")])
+    monkeypatch.setattr(writer.os, "open", real_open)
+    assert (tree / "busy.sh").read_text() == "new\n"
+    assert (tree / "busy.sh").stat().st_mode & 0o777 == 0o555
+    assert sorted(p.name for p in tree.iterdir()) == ["busy.sh"]
