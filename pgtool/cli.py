@@ -57,7 +57,8 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     try:
         # Without standalone mode click returns ctx.exit(n)'s code instead of exiting.
-        code = cli.main(args=argv, prog_name="pgtool", standalone_mode=False)
+        # `process_ends`: run as the process's command (argv from sys.argv), not called in-process.
+        code = cli.main(args=argv, prog_name="pgtool", standalone_mode=False, obj={"process_ends": argv is None})
     except PgtoolError as exc:
         click.echo(f"pgtool: error: {exc.one_line()}", err=True)
         sys.exit(exc.exit_code)
