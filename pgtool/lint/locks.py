@@ -118,6 +118,64 @@ def local_names(func: c_ast.FuncDef) -> set[str]:
     return out
 
 
+def aliases_of(func: c_ast.FuncDef, params: list[str], cleanup_vars: set[str] = frozenset()) -> dict[str, c_ast.Node]:
+    """Pointer locals that only ever hold what they are declared with, an lvalue path
+    (`sighand = current->sighand`, `lock = &dev->lock`) over names that never change.
+
+    A lock reached through such a local is the lock its callees and the rest of
+    the function name through the path itself (get_signal() takes
+    `&sighand->siglock`, do_signal_stop() releases `&current->sighand->siglock`).
+    """
+    decls: dict[str, int] = defaultdict(int)
+    inits: dict[str, c_ast.Node] = {}
+    changed: set[str] = set()        # assigned, incremented or with its address taken
+    stored: list[str] = []           # texts of every lvalue assigned (`current->mm = NULL`)
+    returned: set[str] = set()       # a returned local hands its locks over as itself
+    stack = [func.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, c_ast.Decl) and node.name:
+            decls[node.name] += 1
+            if node.init is not None and isinstance(node.type, c_ast.PtrDecl):
+                inits[node.name] = node.init
+        elif isinstance(node, c_ast.Assignment):
+            if isinstance(node.lvalue, c_ast.ID):
+                changed.add(node.lvalue.name)
+            else:
+                stored.append(lock_text(node.lvalue))
+        elif isinstance(node, c_ast.Return) and isinstance(node.expr, c_ast.ID):
+            returned.add(node.expr.name)
+        elif isinstance(node, c_ast.UnaryOp) and node.op in ("++", "--", "p++", "p--", "&") \
+                and isinstance(node.expr, c_ast.ID):
+            changed.add(node.expr.name)
+        stack.extend(child for _, child in node.children())
+    locals_ = set(decls)
+    fixed = {n for n in set(params) | locals_ if n and n not in changed and decls.get(n, 0) <= 1}
+    fixed -= {n for n in locals_ if n not in inits and n not in params}  # declared bare: set later
+    fixed -= cleanup_vars  # its address goes to the cleanup function
+
+    def lvalue_path(node) -> bool:
+        while True:
+            if isinstance(node, c_ast.ID):
+                return node.name in fixed or (node.name not in locals_ and node.name not in params)
+            if isinstance(node, c_ast.StructRef):
+                node = node.name
+            elif isinstance(node, c_ast.ArrayRef) and isinstance(node.subscript, c_ast.Constant):
+                node = node.name
+            elif isinstance(node, c_ast.UnaryOp) and node.op in ("&", "*") or isinstance(node, c_ast.Cast):
+                node = node.expr
+            else:
+                return False
+
+    def overwritten(init) -> bool:
+        text = lock_text(init)
+        return any(text == t or text.startswith((t + "->", t + ".", t + "[")) for t in stored)
+
+    return {n: init for n, init in inits.items()
+            if n in fixed and n not in params and n not in returned and not isinstance(init, c_ast.Constant)
+            and lvalue_path(init) and not overwritten(init)}
+
+
 def called_names(func: c_ast.FuncDef) -> set[str]:
     out: set[str] = set()
     stack = [func.body]
@@ -206,7 +264,8 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
     params = param_names(function.ast)
     correlated, tracked, cond_ids, param_conds = _branch_texts(cfg, set(params) - {""})
     ret_ids = frozenset(id(s.expr) for s in cfg.returns if s.expr is not None)
-    lw = LockWalk(cfg, rules, ops, tracked, correlated, cond_ids, ret_ids, param_conds=param_conds)
+    lw = LockWalk(cfg, rules, ops, tracked, correlated, cond_ids, ret_ids, param_conds=param_conds,
+                  aliases=aliases_of(function.ast, params, set(getattr(function, "cleanup_vars", None) or ())))
     stats = walk(cfg, State(), lw, budget)
     findings: list[Finding] = []
     fname, file = function.name, function.file
@@ -223,7 +282,7 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
         if len(evs) > 1:
             details = details + ("then: " + "; ".join(f"{e.check} at line {e.line}" for e in evs[1:]),)
         findings.append(Finding(ev.check, "warning", file, ev.line, ev.col, fname, ev.message,
-                                details, subject=display(ev.key), family=FAMILY))
+                                details, subject=lw.display(ev.key), family=FAMILY))
     if stats.exhausted:
         findings.append(Finding("analysis-budget", "note", file, function.start_line, 1, fname,
                                 f"path bound of {budget} states hit; lock results for this function "
@@ -249,7 +308,7 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
         if kind == "inconsistent" and key in event_keys:
             pass    # the double lock/unlock already explains the unequal exits
         elif kind == "inconsistent":
-            findings.append(_inconsistent(function, key, verdict[1], verdict[2]))
+            findings.append(_inconsistent(function, key, verdict[1], verdict[2], lw.shown))
         elif kind == "consistent":
             delta = verdict[1]
             if delta != 0 and tmpl is not None:
@@ -268,8 +327,8 @@ def analyse_function(function, cfg: CFG, rules: LockRules, ops: dict[str, LockOp
                 findings.append(Finding(
                     "held-at-exit", "note" if nameable else "warning", file,
                     lines[0] if lines else function.end_line, 1, fname,
-                    f"'{display(key)}' is still held when the function returns, {why}",
-                    (f"held at return: {', '.join(map(str, lines))}",), subject=display(key), family=FAMILY))
+                    f"'{lw.display(key)}' is still held when the function returns, {why}",
+                    (f"held at return: {', '.join(map(str, lines))}",), subject=lw.display(key), family=FAMILY))
         elif kind == "try" and tmpl is not None:
             summary_ops.append(LockOp(fname, cls, "try", held_on=verdict[1], template=tmpl,
                                       origin=f"{file}:{function.start_line}"))
@@ -416,12 +475,12 @@ def _exit_variant(key, exits, delta: int) -> str:
     return "?"     # how a release wrapper releases is not recorded: never a mismatch
 
 
-def _inconsistent(function, key, rows, weak: bool = False) -> Finding:
+def _inconsistent(function, key, rows, weak: bool = False, shown: dict | None = None) -> Finding:
     depths = sorted({d for _, _, d in rows if d is not None})
     hi = depths[-1]
     held = sorted({(s.line, s.col) for s, _, d in rows if d == hi})
     released = sorted({(s.line, s.col) for s, _, d in rows if d is not None and d < hi})
-    name = display(key)
+    name = display(key, shown)
     took_here = hi > 0
     if took_here:
         message = f"'{name}' held on some return paths but not others"

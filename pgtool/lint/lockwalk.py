@@ -87,10 +87,47 @@ class LockWalk:
     exits: set = field(default_factory=set)
     touched: set = field(default_factory=set)     # keys seen at all
     param_conds: frozenset = frozenset()          # condition texts that read a parameter
+    aliases: dict = field(default_factory=dict)   # local -> the expression it always holds (locks.aliases_of)
+    shown: dict = field(default_factory=dict)     # key -> the lock as first written, when an alias was read
+
+    def display(self, key: tuple) -> str:
+        return self.shown.get(key, key[1])
+
+    def unalias(self, node: c_ast.Node, depth: int = 0) -> c_ast.Node:
+        """`node` with each alias local replaced by what it holds (`&sighand->siglock` ->
+        `&current->sighand->siglock`), so that a lock has one name whichever way it is reached."""
+        if depth > 8:
+            return node
+        if isinstance(node, c_ast.ID):
+            held = self.aliases.get(node.name)
+            return node if held is None else self.unalias(held, depth + 1)
+        if isinstance(node, c_ast.StructRef):
+            inner = self.unalias(node.name, depth)
+            return node if inner is node.name else c_ast.StructRef(inner, node.type, node.field, node.coord)
+        if isinstance(node, c_ast.ArrayRef):
+            inner = self.unalias(node.name, depth)
+            return node if inner is node.name else c_ast.ArrayRef(inner, node.subscript, node.coord)
+        if isinstance(node, c_ast.UnaryOp) and node.op in ("&", "*"):
+            inner = self.unalias(node.expr, depth)
+            return node if inner is node.expr else c_ast.UnaryOp(node.op, inner, node.coord)
+        if isinstance(node, c_ast.Cast):
+            inner = self.unalias(node.expr, depth)
+            return node if inner is node.expr else c_ast.Cast(node.to_type, inner, node.coord)
+        return node
 
     # -- lock operations --------------------------------------------------
     def key_for(self, op: LockOp, args: list[c_ast.Node], target: c_ast.Node | None = None) -> tuple | None:
         """The lock a call acts on; `target` receives the call's value (for lock_ret ops)."""
+        if not self.aliases:
+            return self._key_for(op, args, target)
+        key = self._key_for(op, [self.unalias(a) for a in args],
+                            self.unalias(target) if target is not None else None)
+        if key is not None and key not in self.shown:  # named in findings as first written
+            written = self._key_for(op, args, target)
+            self.shown[key] = written[1] if written is not None else key[1]
+        return key
+
+    def _key_for(self, op: LockOp, args: list[c_ast.Node], target: c_ast.Node | None) -> tuple | None:
         cls = op.cls
         if op.template is not None:
             return (cls.name, substitute(op.template, args))
@@ -130,7 +167,7 @@ class LockWalk:
         line = node_line(node)
         if not cls.counting and cur.depth >= 1:
             self._event("double-lock", node, key,
-                        f"'{display(key)}' acquired by {_called(name)} while already held",
+                        f"'{self.display(key)}' acquired by {_called(name)} while already held",
                         (f"previously acquired at line {cur.last_line}",))
         if not cls.counting and cur.depth >= 1:
             # a second acquire of a held binary lock deadlocks: do not count it,
@@ -200,20 +237,20 @@ class LockWalk:
                 check = "double-unlock" if cur.here else "unlock-without-lock"
                 what = "released again" if check == "double-unlock" else "released but not held"
                 details = (f"last released at line {cur.last_line}",) if cur.last_action == "release" else ()
-                self._event(check, node, key, f"'{display(key)}' {what} by {_called(name)}", details)
+                self._event(check, node, key, f"'{self.display(key)}' {what} by {_called(name)}", details)
         if cur.tags and variant != "?" and cur.tags[-1][0] != "?" and not restore:
             tvariant, tflags, tline = cur.tags[-1]
             if tvariant == "irqsave" and variant != "irqsave":
                 self._event("irqsave-mismatch", node, key,
-                            f"'{display(key)}' taken with an irqsave call at line {tline} "
+                            f"'{self.display(key)}' taken with an irqsave call at line {tline} "
                             f"but released by {name}() without restoring the flags")
             elif variant == "irqsave" and tvariant != "irqsave":
                 self._event("irqsave-mismatch", node, key,
-                            f"'{display(key)}' released by {name}() restoring flags '{flags}' "
+                            f"'{self.display(key)}' released by {name}() restoring flags '{flags}' "
                             f"but taken at line {tline} without saving them")
             elif variant == "irqsave" and tflags and flags and tflags != flags:
                 self._event("irqsave-mismatch", node, key,
-                            f"'{display(key)}' restored with flags '{flags}' but saved in '{tflags}' "
+                            f"'{self.display(key)}' restored with flags '{flags}' but saved in '{tflags}' "
                             f"at line {tline}")
         locks[key] = Held(max(cur.depth - 1, MIN_DEPTH), cur.here, cur.tags[:-1], line, "release",
                           retaken=cur.retaken)
@@ -315,7 +352,10 @@ class LockWalk:
             return cls, (cls.name, cls.global_name)
         if not args:
             return None
-        return cls, (cls.name, lock_text(args[0]))
+        key = (cls.name, lock_text(self.unalias(args[0])))
+        if key not in self.shown and self.aliases:
+            self.shown[key] = lock_text(args[0])
+        return cls, key
 
     def try_call(self, node) -> tuple[LockOp, c_ast.FuncCall] | None:
         while isinstance(node, c_ast.Cast):
@@ -640,8 +680,9 @@ def _called(name: str) -> str:
     return name if " " in name else f"{name}()"
 
 
-def display(key: tuple) -> str:
-    return key[1]
+def display(key: tuple, shown: dict | None = None) -> str:
+    """How a finding names a lock: as first written when that differs from its key (an alias)."""
+    return shown.get(key, key[1]) if shown else key[1]
 
 
 def substitute(template: str, args: list[c_ast.Node]) -> str:
