@@ -528,6 +528,10 @@ def _apply_annotations(function, rules, ops, learnt: list[LockOp], params, local
         if tmpl is None:
             continue
         action = "acquire" if ann.kind == "acquires" else "release"
+        if any(o.cls.name == cls.name and o.action == "vague" and o.template == tmpl for o in learnt):
+            # The body returns with and without it (do_signal_stop() keeps the lock when it
+            # returns false): what sparse's annotation cannot say; callers must not rely on either.
+            continue
         learnt_op = next((o for o in out if o.cls.name == cls.name and o.action == action), None)
         out = [o for o in out if o.cls.name != cls.name]
         out.append(LockOp(function.name, cls, action, template=tmpl,
