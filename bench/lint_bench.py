@@ -51,17 +51,17 @@ KIND_NOTES = {
         "given back by the same task)"),
     "double-lock": (
         "known limitation: one lock name for two objects: a loop switches the locked object "
-        "(slub deactivate_slab's n/n2, page_vma_mapped_walk's pvmw->ptl through map_pte), or two "
-        "expressions alias one lock (get_signal's sighand vs current->sighand), or a locking "
-        "helper's 'locked' flag lives in a struct (compaction's cc->zone->lock)"),
+        "(slub deactivate_slab's n/n2, page_vma_mapped_walk's pvmw->ptl through map_pte), or a "
+        "locking helper's 'locked' flag lives in a struct (compaction's cc->zone->lock), or a path "
+        "the walk cannot rule out: get_signal's 'if (jobctl & (TRAP_MASK | TRAP_FREEZE))' block "
+        "whose two inner tests, one per bit, both fail before 'goto relock'"),
     "double-unlock": (
         "known limitation: z3fold_reclaim_page switches zhdr inside the loop under conditions on "
         "page flags the walk does not track"),
     "unlock-without-lock": (
-        "known limitation: the lock was taken through an alias or by a callee the rules do not "
-        "name (get_signal: do_signal_stop releases current->sighand->siglock taken as "
-        "sighand->siglock; copy_pte_range/generic_access_phys: dst_ptl/ptl taken through a "
-        "pte_offset_map_lock out-parameter of a different expression)"),
+        "known limitation: the lock was taken by a callee through an out-parameter "
+        "(copy_pte_range/generic_access_phys: dst_ptl/ptl set by pte_offset_map_lock() from a "
+        "different expression)"),
     "irqsave-mismatch": (
         "intentional code: do_oops_enter_exit drops the irqsave lock with spin_unlock() to spin, "
         "then retakes it with spin_lock() and finally restores the flags (legal, unusual)"),
