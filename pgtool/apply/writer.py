@@ -118,11 +118,7 @@ def recover(tree: Path) -> str | None:
             if op.get("tmp"):
                 _unlink(tree / op["tmp"])
         _unlink(tree / DATA)
-        for d in sorted(journal.get("mkdirs", []), key=len, reverse=True):
-            try:
-                (tree / d).rmdir()
-            except OSError:
-                pass
+        _remove_dirs(tree, journal.get("mkdirs", []))
         what = f"rolled back an interrupted apply ({len(ops)} files untouched)"
     path.unlink()
     return what
@@ -159,7 +155,12 @@ def _roll_forward(tree: Path, journal: dict, contents: list | None) -> None:
         if isinstance(data, mmap.mmap):
             data.close()
     _unlink(tree / DATA)
-    for d in sorted(journal.get("rmdirs", []), key=len, reverse=True):
+    _remove_dirs(tree, journal.get("rmdirs", []))
+
+
+def _remove_dirs(tree: Path, dirs: list[str]) -> None:
+    """Remove `dirs`, deepest first, where they are (still) empty."""
+    for d in sorted(dirs, key=len, reverse=True):
         try:
             (tree / d).rmdir()
         except OSError:
