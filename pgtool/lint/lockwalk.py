@@ -88,10 +88,10 @@ class LockWalk:
     touched: set = field(default_factory=set)     # keys seen at all
     param_conds: frozenset = frozenset()          # condition texts that read a parameter
     aliases: dict = field(default_factory=dict)   # local -> the expression it always holds (locks.aliases_of)
-    shown: dict = field(default_factory=dict)     # key -> the lock as first written, when an alias was read
+    shown: dict = field(default_factory=dict)     # key -> the lock as first written (with aliases only)
 
     def display(self, key: tuple) -> str:
-        return self.shown.get(key, key[1])
+        return display(key, self.shown)
 
     def unalias(self, node: c_ast.Node, depth: int = 0) -> c_ast.Node:
         """`node` with each alias local replaced by what it holds (`&sighand->siglock` ->
@@ -99,8 +99,8 @@ class LockWalk:
         if depth > 8:
             return node
         if isinstance(node, c_ast.ID):
-            held = self.aliases.get(node.name)
-            return node if held is None else self.unalias(held, depth + 1)
+            path = self.aliases.get(node.name)
+            return node if path is None else self.unalias(path, depth + 1)
         if isinstance(node, c_ast.StructRef):
             inner = self.unalias(node.name, depth)
             return node if inner is node.name else c_ast.StructRef(inner, node.type, node.field, node.coord)
@@ -681,7 +681,7 @@ def _called(name: str) -> str:
 
 
 def display(key: tuple, shown: dict | None = None) -> str:
-    """How a finding names a lock: as first written when that differs from its key (an alias)."""
+    """How a finding names a lock: as first written, which an alias makes differ from its key."""
     return shown.get(key, key[1]) if shown else key[1]
 
 
