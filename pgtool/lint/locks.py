@@ -154,7 +154,7 @@ def aliases_of(func: c_ast.FuncDef, params: list[str], cleanup_vars: set[str] = 
     fixed -= {n for n in locals_ if n not in inits and n not in params}  # declared bare: set later
     fixed -= cleanup_vars  # its address goes to the cleanup function
 
-    def lvalue_path(node) -> bool:
+    def lvalue_path(node, calls: bool = True) -> bool:
         while True:
             if isinstance(node, c_ast.ID):
                 return node.name in fixed or (node.name not in locals_ and node.name not in params)
@@ -164,6 +164,11 @@ def aliases_of(func: c_ast.FuncDef, params: list[str], cleanup_vars: set[str] = 
                 node = node.name
             elif isinstance(node, c_ast.UnaryOp) and node.op in ("&", "*") or isinstance(node, c_ast.Cast):
                 node = node.expr
+            elif calls and isinstance(node, c_ast.FuncCall) and isinstance(node.name, c_ast.ID) and node.args:
+                # a lock getter over the function's inputs (ext4_group_lock_ptr(sb, group), cpu_rq(cpu))
+                return all(isinstance(a, c_ast.Constant) or (lvalue_path(a, calls=False)
+                                                             and root_ident(a) not in locals_)
+                           for a in node.args.exprs)
             else:
                 return False
 
@@ -171,9 +176,22 @@ def aliases_of(func: c_ast.FuncDef, params: list[str], cleanup_vars: set[str] = 
         text = lock_text(init)
         return any(text == t or text.startswith((t + "->", t + ".", t + "[")) for t in stored)
 
-    return {n: init for n, init in inits.items()
-            if n in fixed and n not in params and n not in returned and not isinstance(init, c_ast.Constant)
-            and lvalue_path(init) and not overwritten(init)}
+    found = {n: init for n, init in inits.items()
+             if n in fixed and n not in params and n not in returned and not isinstance(init, c_ast.Constant)
+             and lvalue_path(init) and not overwritten(init)}
+    # Two locals set from the same call text may hold two objects (two allocations): neither
+    # is read as the call then, or a lock taken through one would be released through the other.
+    by_text: dict[str, int] = defaultdict(int)
+    for name, init in found.items():
+        by_text[lock_text(init)] += 1
+    return {n: init for n, init in found.items()
+            if by_text[lock_text(init)] == 1 or not _has_call(init)}
+
+
+def _has_call(node: c_ast.Node) -> bool:
+    while isinstance(node, (c_ast.StructRef, c_ast.ArrayRef, c_ast.UnaryOp, c_ast.Cast)):
+        node = node.name if isinstance(node, (c_ast.StructRef, c_ast.ArrayRef)) else node.expr
+    return isinstance(node, c_ast.FuncCall)
 
 
 def called_names(func: c_ast.FuncDef) -> set[str]:
@@ -244,12 +262,24 @@ def template_for(text: str, node_root: str | None, params: list[str], locals_: s
         return text
     if node_root is None:
         return None
+    if _CALL_ROOT.match(text):
+        # a lock getter's result (`ext4_group_lock_ptr(sb, group)`): nameable through its arguments
+        roots = {m.group(1) for m in _ARG_ROOT.finditer(text) if text[m.end():m.end() + 1] != "("}
+        if roots & locals_:
+            return None
+        for name in roots & set(params):
+            text = re.sub(rf"(?<![\w>.]){re.escape(name)}\b(?!\()", f"${params.index(name)}", text)
+        return text
     if node_root in params:
         idx = params.index(node_root)
         return re.sub(rf"\b{re.escape(node_root)}\b", f"${idx}", text, count=1)
     if node_root in locals_:
         return None
     return text     # a global variable: the same name in every caller
+
+
+_CALL_ROOT = re.compile(r"^[&*(\s]*[A-Za-z_]\w*\(")
+_ARG_ROOT = re.compile(r"(?<![\w>.$])([A-Za-z_]\w*)")   # a name not reached through -> or .
 
 
 def _root_of_text(text: str) -> str | None:

@@ -113,6 +113,11 @@ class LockWalk:
         if isinstance(node, c_ast.Cast):
             inner = self.unalias(node.expr, depth)
             return node if inner is node.expr else c_ast.Cast(node.to_type, inner, node.coord)
+        if isinstance(node, c_ast.FuncCall) and node.args is not None:
+            args = [self.unalias(a, depth) for a in node.args.exprs]
+            if all(a is b for a, b in zip(args, node.args.exprs)):
+                return node
+            return c_ast.FuncCall(node.name, c_ast.ExprList(args, node.args.coord), node.coord)
         return node
 
     # -- lock operations --------------------------------------------------

@@ -4,18 +4,24 @@ Two phases, so a tree-wide run is parallel per file and still
 interprocedural across files:
   A. per file (worker processes, cached under a hash of the file's bytes, the
      rule files and the settings): parse, analyse with that file's own
-     summaries, export the summaries of its non-static functions;
+     summaries and those of the local headers it includes, export the
+     summaries of its non-static functions;
   B. files calling a function summarised in another file are analysed again
      with those summaries (cached under the summaries' hash too).
-A warm run whose files did not change reads every result from the cache and
-parses nothing.
+Local headers (`#include "sched.h"` beside the file, and what they include
+the same way) are summarised first, like files, but export their static
+inline helpers too (task_rq_unlock() is the includer's code); their own
+findings are not reported. A warm run whose files did not change reads every
+result from the cache and parses nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
+import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -133,8 +139,11 @@ def analyse_text(path: str, text: str | None, settings: Settings, external: dict
     for f in parsed.functions:
         result.external_calls |= called_names(f.ast) - defined
     sums = getattr(ctx, "lock_summaries", {})
+    header = path.endswith(".h")
     for name, lst in sums.items():
-        keep = [s for s in lst if not s.static and s.file == path]
+        # a header's static inline functions are compiled into each includer: visible to it
+        keep = [dataclasses.replace(s, static=False) if header else s
+                for s in lst if (header or not s.static) and s.file == path]
         if keep:
             result.exported[name] = keep
         result.effects[name] = tuple(op for s in lst if s.file == path for op in s.ops)
@@ -170,6 +179,11 @@ def _phase_b(args) -> FileResult:
     return result
 
 
+def _phase_ab(args) -> FileResult:
+    """Phase A, with the summaries of the file's headers when it has any."""
+    return _phase_a(args) if len(args) == 3 else _phase_b(args)
+
+
 def _map(func, work: list, jobs: int, progress, label: str):
     total = len(work)
     if jobs <= 1 or total <= 1:
@@ -186,20 +200,69 @@ def _map(func, work: list, jobs: int, progress, label: str):
             yield res
 
 
+_LOCAL_INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*"([^"\n]+\.h)"', re.M)
+
+
+def local_headers(paths: list[str], depth: int = 4) -> dict[str, list[str]]:
+    """For each file, the headers it includes with quotes that exist beside it (as cpp looks
+    first), and theirs in turn, `depth` levels down; in include order."""
+    direct: dict[str, list[str]] = {}
+
+    def includes(path: str) -> list[str]:
+        if path not in direct:
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                data = b""
+            base = os.path.dirname(path)
+            found = (os.path.normpath(os.path.join(base, m.decode("utf-8", "surrogateescape")))
+                     for m in _LOCAL_INCLUDE.findall(data))
+            direct[path] = [h for h in dict.fromkeys(found) if os.path.isfile(h)]
+        return direct[path]
+
+    out: dict[str, list[str]] = {}
+    for path in paths:
+        seen: dict[str, None] = {}
+        level = [path]
+        for _ in range(depth):
+            level = [h for p in level for h in includes(p) if h not in seen and h != path]
+            seen.update(dict.fromkeys(level))
+            if not level:
+                break
+        out[path] = list(seen)
+    return out
+
+
+def _merge(into: dict[str, list], sums: dict[str, list]) -> None:
+    for name, lst in sums.items():
+        into.setdefault(name, []).extend(lst)
+
+
 def lint_paths(paths: list[str], settings: Settings, progress=None) -> LintResult:
     """Lint whole files: every function is reported on."""
     digest = settings_digest(settings)
     jobs = settings.jobs or os.cpu_count() or 1
-    results = {r.path: r for r in _map(_phase_a, [(p, settings, digest) for p in paths], jobs, progress, "parse")}
+    headers_of = local_headers(paths)
+    headers = sorted({h for hs in headers_of.values() for h in hs} - set(paths))
+    inline = {r.path: r.exported for r in _map(_phase_a, [(h, settings, digest) for h in headers], jobs,
+                                               progress, "headers")}
+    from_headers: dict[str, dict[str, list]] = {}
+    for path in paths:
+        merged: dict[str, list] = {}
+        for h in headers_of[path]:
+            _merge(merged, inline.get(h, {}))
+        from_headers[path] = merged
+    work = [(p, settings, digest, from_headers[p]) if from_headers[p] else (p, settings, digest) for p in paths]
+    results = {r.path: r for r in _map(_phase_ab, work, jobs, progress, "parse")}
     exported: dict[str, list] = {}
     for r in results.values():
-        for name, sums in r.exported.items():
-            exported.setdefault(name, []).extend(sums)
+        _merge(exported, r.exported)
     again = []
     for path, r in results.items():
         ext = {n: [s for s in exported[n] if s.file != path] for n in r.external_calls if n in exported}
         ext = {n: v for n, v in ext.items() if v}
         if ext:
+            ext.update(from_headers[path])  # what the file's own headers define wins over other files
             again.append((path, settings, digest, ext))
     for res in _map(_phase_b, again, jobs, progress, "callers"):
         results[res.path] = res

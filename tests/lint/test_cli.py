@@ -187,3 +187,43 @@ def test_diff_reports_a_function_named_like_a_wrapper_that_now_holds_a_lock(tmp_
     assert [(f["function"], f["check"], f["severity"], f["subject"]) for f in found] == \
         [("get_partial_node", "held-at-exit", "warning", "&n->list_lock")]
     assert "it was not before this change" in found[0]["message"]
+
+
+def test_local_header_helpers_are_summarised_not_reported(tmp_path):
+    """Static inline lock helpers in a header the file includes with quotes are the file's
+    code: a leak through them is found and a balanced use is clean. The helper reaches its lock
+    through a getter call (ext4_lock_group's shape), so both helpers must name the same lock.
+    The header's own findings are not reported: it is not one of the files linted."""
+    (tmp_path / "grp.h").write_text(
+        "struct grp { spinlock_t lock; };\n"
+        "struct sbi { struct grp *groups; int x; };\n"
+        "static inline spinlock_t *grp_lock_ptr(struct sbi *sb, int group)\n"
+        "{\n\treturn &sb->groups[group].lock;\n}\n"
+        "static inline void grp_lock(struct sbi *sb, int group)\n"
+        "{\n\tspinlock_t *lock = grp_lock_ptr(sb, group);\n\n"
+        "\tif (!spin_trylock(lock))\n\t\tspin_lock(lock);\n}\n"
+        "static inline void grp_unlock(struct sbi *sb, int group)\n"
+        "{\n\tspin_unlock(grp_lock_ptr(sb, group));\n}\n"
+        "static inline int header_leak(spinlock_t *l, int x)\n"
+        "{\n\tspin_lock(l);\n\tif (x)\n\t\treturn 1;\n\tspin_unlock(l);\n\treturn 0;\n}\n")
+    source = tmp_path / "grp.c"
+    source.write_text(
+        '#include "grp.h"\n\n'
+        "int balanced(struct sbi *sb, int g)\n"
+        "{\n\tgrp_lock(sb, g);\n\tsb->x = 1;\n\tgrp_unlock(sb, g);\n\treturn 0;\n}\n\n"
+        "int leaks(struct sbi *sb, int g)\n"
+        "{\n\tgrp_lock(sb, g);\n\tif (sb->x)\n\t\treturn -EIO;\n\tgrp_unlock(sb, g);\n\treturn 0;\n}\n")
+    code, findings = _lock_findings(str(source))
+    got = {(f["function"], f["check"], f["severity"]) for f in findings}
+    assert got == {("leaks", "inconsistent-exit", "warning")}, findings
+    assert code == 1
+    assert all(f["file"].endswith("grp.c") for f in findings)
+
+
+def test_sched_core_pairs_task_rq_lock_with_the_header_unlock(kernel_tree):
+    """kernel/sched/core.c takes p->pi_lock with task_rq_lock() (its own) and drops it with
+    task_rq_unlock(), a static inline of the "sched.h" it includes: no finding on those."""
+    code, findings = _lock_findings("--tree", str(kernel_tree), "kernel/sched/core.c")
+    named = {f["function"] for f in findings if f["severity"] == "warning"}
+    for func in ("set_user_nice", "task_sched_runtime", "sched_rr_get_interval", "__sched_setscheduler"):
+        assert func not in named, [f for f in findings if f["function"] == func]
