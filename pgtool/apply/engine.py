@@ -64,8 +64,28 @@ class FileResult:
     path: str
     old_path: str | None
     op: str                      # modify | create | delete | rename | copy
-    hunks: list[HunkResult] = field(default_factory=list)
     reject_file: str | None = None
+    _hunks: list[HunkResult] | None = field(default=None, repr=False)
+    # instead of `_hunks`: the raw hunks, every one applied exactly at its stated line (a large
+    # clean patch has 20k of them; their results are built only if something reads them)
+    exact: list[repair.RawHunk] | None = field(default=None, repr=False)
+
+    @property
+    def hunks(self) -> list[HunkResult]:
+        if self._hunks is None:
+            self._hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", 0, 0, h.lineno)
+                           for h in self.exact or ()]
+            self.exact = None
+        return self._hunks
+
+    @hunks.setter
+    def hunks(self, value: list[HunkResult]) -> None:
+        self._hunks, self.exact = value, None
+
+    @property
+    def all_exact(self) -> bool:
+        """Every hunk applied at its stated line (nothing to report per hunk)."""
+        return self.exact is not None
 
 
 @dataclass
@@ -478,9 +498,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                 file_of.append(len(result.files) - 1)
                 continue
             if patched is not None:
-                fr.hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", 0, 0, h.lineno)
-                            for h in f.hunks]
-                result.repairs.extend([note for h in f.hunks for note in h.readings[0].notes])
+                fr.exact = f.hunks  # (undamaged: their readings carry no repair notes)
                 # its clean hunks are the patch's own: built if the clean text is ever rendered
                 clean = model.CleanFile(old, new, None, f.meta.get("old mode"), mode, fr.op == "copy")
                 cleans.append(clean)
@@ -529,7 +547,9 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             data = "".join(new_lines).encode("utf-8", "surrogateescape") if new else None
             direct[len(cleans) - 1] = (change, data, f)
             overlay.forget(old)
-    statuses = [hr.status for fr in result.files for hr in fr.hunks]
+    statuses = [hr.status for fr in result.files if not fr.all_exact for hr in fr.hunks]
+    if any(fr.all_exact and fr.exact for fr in result.files):
+        statuses.append("applied")
     if statuses and all(s == "reversed" for s in statuses):
         result.status = "already-applied"
     elif any(s != "applied" for s in statuses) or result.error:

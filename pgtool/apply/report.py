@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 from pgtool.apply.engine import ApplyResult, HunkResult
 from pgtool.apply.paths import printable
@@ -42,6 +42,8 @@ def text_lines(result: ApplyResult, check: bool) -> list[str]:
                      "rename": f"{verb} file {f.path} (renamed from {f.old_path})",
                      "copy": f"{verb} file {f.path} (copied from {f.old_path})"}.get(f.op, f"{verb} file {f.path}")
             out.append(label)
+            if f.all_exact:
+                continue  # as GNU patch: nothing said of a hunk applied where it said it would
             for h in f.hunks:
                 line = _hunk_line(h)
                 if line:
@@ -72,7 +74,10 @@ def to_json(result: ApplyResult) -> str:
         "patches": [],
     }
     for p in result.patches:
-        d = asdict(p)
-        d.pop("fixed_text", None)
+        # by hand, not asdict(): a file's hunk results may still be waiting to be built (FileResult.hunks)
+        d = {f.name: getattr(p, f.name) for f in fields(p)}
+        d["repairs"] = [asdict(r) for r in p.repairs]
+        d["files"] = [{"path": f.path, "old_path": f.old_path, "op": f.op,
+                       "hunks": [asdict(h) for h in f.hunks], "reject_file": f.reject_file} for f in p.files]
         data["patches"].append(d)
     return printable(json.dumps(data, indent=2, ensure_ascii=False))
