@@ -28,6 +28,7 @@ import gc
 import os
 import stat
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from pgtool.apply import mail, model, paths, repair, writer
@@ -487,7 +488,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                 result.error = f"{new}: already exists"
             continue
         mode = f.meta.get("new mode") or f.meta.get("new file mode")
-        if not any_damage and all(len(h.readings) == 1 for h in f.hunks):
+        if not any_damage and sum(map(len, map(_READINGS, f.hunks))) == len(f.hunks):  # one reading each
             # Every hunk exactly at its header's line is what _place() finds first; tried on the
             # whole text at once, without splitting the file into lines (the file decides).
             texts = repair.hunk_texts(f.hunks)
@@ -557,6 +558,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
     return result, cleans, file_of, direct
 
 
+_READINGS = attrgetter("readings")
 _GONE = "\0gone"  # an old path that no longer exists (its deletion or rename already applied)
 
 

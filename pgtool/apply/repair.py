@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
-from operator import itemgetter
+from operator import and_, attrgetter, eq, itemgetter, sub
 
 from pgtool.apply.model import raw_lines
 from pgtool.apply.paths import FileNames, squash
@@ -43,6 +43,8 @@ _HUNK_RUN = re.compile(r"(?:@[ +\-\n]*)+")  # headers, each followed by such a b
 # HUNK_RE for many header lines at once ('' for a count left out)
 _HUNK_FIELDS = re.compile(HUNK_RE.pattern, re.M)
 _TAIL = itemgetter(slice(1, None))
+_FIRST = itemgetter(0)
+_READINGS, _SEG, _RAW = attrgetter("readings"), attrgetter("seg"), attrgetter("raw")
 
 
 @dataclass(frozen=True)
@@ -127,21 +129,22 @@ class Reading:
 def hunk_texts(hunks: list[RawHunk]) -> list[tuple[int, int, str, str]]:
     """(old start, *Reading.texts()) of each hunk's first reading: one file's hunks as model.patch_text
     takes them, the lines of bulk readings cut in one pass for all."""
-    readings = [h.readings[0] for h in hunks]
-    if not all(r.seg is not None for r in readings):
+    readings = list(map(_FIRST, map(_READINGS, hunks)))
+    segs = list(map(_SEG, readings))
+    if None in segs:
         return [(h.old_start, *r.texts()) for h, r in zip(hunks, readings)]
-    raw = list(chain.from_iterable([r.raw for r in readings]))  # type: ignore[misc]
-    segs = [r.seg for r in readings]
+    raw = list(chain.from_iterable(map(_RAW, readings)))
     seg = "".join(segs)  # type: ignore[arg-type]
     pre = list(map(_TAIL, compress(raw, map(_PRE_KIND, seg))))
     post = list(map(_TAIL, compress(raw, map(_POST_KIND, seg))))
     out = []
+    join = "\n".join
     p = q = 0
-    for h, one in zip(hunks, segs):
-        a, b = len(one) - one.count("+"), len(one) - one.count("-")  # type: ignore[arg-type]
-        out.append((h.old_start, a, "\n".join(pre[p:p + a]) + "\n" if a else "",
-                    "\n".join(post[q:q + b]) + "\n" if b else ""))
-        p, q = p + a, q + b
+    for h in hunks:
+        a, b = h.old_len, h.new_len  # a bulk reading's counts are its header's
+        out.append((h.old_start, a, join(pre[p:p + a]) + "\n" if a else "", join(post[q:q + b]) + "\n" if b else ""))
+        p += a
+        q += b
     return out
 
 
@@ -424,23 +427,31 @@ class _Bodies:
         heads = _HUNK_FIELDS.findall("\n".join(itemgetter(*starts[:count])(lines)) if count > 1 else lines[i])
         if len(heads) != count:
             return i  # a header not read as one: the loop decides
-        minus = list(map(str.count, segs, repeat("-")))
-        plus = list(map(str.count, segs, repeat("+")))
+        lens = list(map(len, segs))
+        olds = [int(n) if n else 1 for _, n, _, _, _ in heads]
+        news = [int(n) if n else 1 for _, _, _, n, _ in heads]
+        # counts that agree with the body: pre-image = all but '+' lines, post-image = all but '-'
+        agree = list(map(and_, map(eq, map(sub, lens, map(str.count, segs, repeat("+"))), olds),
+                         map(eq, map(sub, lens, map(str.count, segs, repeat("-"))), news)))
+        stop = agree.index(False) if False in agree else count
         number = len(hunks)
-        for k in range(count):
-            start_a, len_a, start_b, len_b, section = heads[k]
+        new_reading = Reading.__new__
+        for k in range(stop):
+            start_a, _, start_b, _, section = heads[k]
             seg = segs[k]
-            old_len = int(len_a) if len_a else 1
-            new_len = int(len_b) if len_b else 1
-            if len(seg) - plus[k] != old_len or len(seg) - minus[k] != new_len:
-                return starts[k]
             at = starts[k]
+            end = at + 1 + lens[k]
+            r = new_reading(Reading)  # as _bulk_reading(), inline: one per hunk
+            r._lines = r._pre = r._post = r._kinds = None
+            r.raw, r.seg, r.notes, r.count_ok = lines[at + 1:end], seg, [], True
             number += 1
-            hunk = RawHunk(number, first_line + at, int(start_a), old_len, int(start_b), new_len, section,
-                           [_bulk_reading(lines[at + 1:at + 1 + len(seg)], seg)], False)
+            hunk = RawHunk(number, first_line + at, int(start_a), olds[k], int(start_b), news[k], section, [r],
+                           False)
             if seg[-1:] == "\n":
-                _separator_reading(hunk, lines, at + 1 + len(seg))
+                _separator_reading(hunk, lines, end)
             hunks.append(hunk)
+        if stop < count:
+            return starts[stop]
         return starts[count]
 
 
