@@ -18,7 +18,7 @@ from pycparser import c_ast
 from pgtool.lint.cfg import CFG, call_name, expr_text
 from pgtool.lint.findings import Finding, Related
 from pgtool.lint.lockrules import LockOp, LockRules, load_lock_rules
-from pgtool.lint.lockstate import State, idents, lock_text, root_ident
+from pgtool.lint.lockstate import State, lock_text, root_ident
 from pgtool.lint.lockwalk import ExitRecord, LockWalk, display
 from pgtool.lint.output import register_rule_help
 from pgtool.lint.paths import walk
@@ -379,7 +379,6 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
     rows = []     # (site, ret class, depth or None for a returned try result)
     try_held = set()
     facts_at: list[tuple[int, frozenset]] = []
-    retaken_on_held = False
     taken_at: dict = defaultdict(lambda: True)   # site -> every path to it took the lock itself
     for r in exits:
         tr = dict(r.try_ret)
@@ -391,8 +390,6 @@ def _exit_verdict(key, exits: list[ExitRecord], may_lock_on_success: bool = True
         if found is not None and found[1] is None:
             continue      # vague on this path: its name was reassigned
         rows.append((r.site, r.ret, found[1] if found is not None else 0))
-        if found is not None and found[3]:
-            retaken_on_held = True
         if found is None or not found[4]:
             taken_at[r.site] = False
         facts_at.append((rows[-1][2], r.param_facts))

@@ -17,7 +17,7 @@ from pycparser import c_ast
 
 from pgtool.lint.cfg import CFG, Edge, ReturnSite, ScopeExit, call_name, expr_text, guard_call, node_line
 from pgtool.lint.lockrules import LockClass, LockOp, LockRules
-from pgtool.lint.lockstate import (MAX_DEPTH, MIN_DEPTH, Held, State, idents, int_value, lock_text,
+from pgtool.lint.lockstate import (MAX_DEPTH, MIN_DEPTH, Held, State, int_value, lock_text,
                                    return_class, root_ident)
 
 
@@ -291,7 +291,6 @@ class LockWalk:
             # a callee whose effect on this lock depends on its return or its
             # arguments: what the lock's state is after the call is unknown
             locks = st.lock_map()
-            old = locks.get(key, Held(0, False))
             locks[key] = Held(0, False, (), node_line(node), "unknown", vague=True)
             self.touched.add(key)
             return st.with_locks(locks)
