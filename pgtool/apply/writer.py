@@ -243,9 +243,15 @@ def commit(tree: Path, writes: list[FileWrite]) -> None:
         raise InfraError(f"could not write ({exc.strerror})", path=str(exc.filename or tree)) from None
     journal["state"] = "commit"
     _dump(tree, journal)
-    # the same steps recovery would do, fed from memory
-    _roll_forward(tree, journal, contents)
+    try:
+        _roll_forward(tree, journal, contents)  # the steps recovery would do, fed from memory
+    except OSError as exc:
+        # past the commit point: the journal stays, and the next run finishes the job
+        raise InfraError(f"could not finish writing ({exc.strerror}); the next pgtool apply completes it",
+                         path=str(exc.filename or tree)) from None
     (tree / JOURNAL).unlink()
+
+
 def _emptied_dirs(tree: Path, writes: list[FileWrite]) -> list[str]:
     """Directories that deleting files would leave empty (git apply removes them)."""
     deleted = {w.path for w in writes if w.content is None}

@@ -278,3 +278,32 @@ def test_a_file_that_cannot_be_opened_for_writing_is_replaced_keeping_its_mode(t
     assert (tree / "busy.sh").read_text() == "new\n"
     assert (tree / "busy.sh").stat().st_mode & 0o777 == 0o555
     assert sorted(p.name for p in tree.iterdir()) == ["busy.sh"]
+
+
+def test_an_error_after_the_commit_point_is_one_line_and_the_next_run_finishes(tmp_path, monkeypatch):
+    """A disk that fills up during the rewrites: a clear error, the journal kept, and recovery
+    (what the next `pgtool apply` runs first) completes every file."""
+    from pgtool.errors import InfraError
+
+    tree = tmp_path / "t"
+    tree.mkdir()
+    for i in range(5):
+        (tree / f"f{i}.c").write_text(f"old {i}\n")
+    writes = [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(5)]
+    real_rewrite = writer._rewrite
+    calls = {"n": 0}
+
+    def full_disk(target, data):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device", target)
+        return real_rewrite(target, data)
+
+    monkeypatch.setattr(writer, "_rewrite", full_disk)
+    with pytest.raises(InfraError) as err:
+        writer.commit(tree, writes)
+    assert "No space left on device" in err.value.one_line() and "completes it" in err.value.one_line()
+    monkeypatch.setattr(writer, "_rewrite", real_rewrite)
+    assert (tree / writer.JOURNAL).exists()
+    assert "rolled forward" in writer.recover(tree)
+    assert [(tree / f"f{i}.c").read_text() for i in range(5)] == [f"new {i}\n" for i in range(5)]
