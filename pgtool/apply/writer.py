@@ -182,7 +182,7 @@ def commit(tree: Path, writes: list[FileWrite]) -> None:
     recover(tree)
     token = os.urandom(4).hex()  # what secrets.token_hex does, without importing hmac
     root = str(tree)
-    ops, mkdirs, contents, rewrites = [], [], [], []
+    ops, mkdirs, rewrites = [], [], []
     known_dirs: set[str] = set()
     at = 0
     for w in writes:
@@ -202,7 +202,6 @@ def commit(tree: Path, writes: list[FileWrite]) -> None:
                 known_dirs.add(parent)
                 mkdirs.extend(m for m in missing if m not in mkdirs)
         ops.append(op)
-        contents.append(w.content)
     rmdirs = _emptied_dirs(tree, writes)
     journal = {"state": "prepare", "ops": ops, "mkdirs": mkdirs, "rmdirs": rmdirs}
     _dump(tree, journal)
@@ -244,7 +243,8 @@ def commit(tree: Path, writes: list[FileWrite]) -> None:
     journal["state"] = "commit"
     _dump(tree, journal)
     try:
-        _roll_forward(tree, journal, contents)  # the steps recovery would do, fed from memory
+        # the steps recovery would do, fed from memory
+        _roll_forward(tree, journal, [w.content for w in writes])
     except OSError as exc:
         # past the commit point: the journal stays, and the next run finishes the job
         raise InfraError(f"could not finish writing ({exc.strerror}); the next pgtool apply completes it",

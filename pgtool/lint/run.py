@@ -181,7 +181,8 @@ def _phase_b(args) -> FileResult:
 
 def _phase_ab(args) -> FileResult:
     """Phase A, with the summaries of the file's headers when it has any."""
-    return _phase_a(args) if len(args) == 3 else _phase_b(args)
+    path, settings, digest, from_headers = args
+    return _phase_b(args) if from_headers else _phase_a((path, settings, digest))
 
 
 def _map(func, work: list, jobs: int, progress, label: str):
@@ -252,7 +253,7 @@ def lint_paths(paths: list[str], settings: Settings, progress=None) -> LintResul
         for h in headers_of[path]:
             _merge(merged, inline.get(h, {}))
         from_headers[path] = merged
-    work = [(p, settings, digest, from_headers[p]) if from_headers[p] else (p, settings, digest) for p in paths]
+    work = [(p, settings, digest, from_headers[p]) for p in paths]
     results = {r.path: r for r in _map(_phase_ab, work, jobs, progress, "parse")}
     exported: dict[str, list] = {}
     for r in results.values():
