@@ -8,6 +8,7 @@ stderr and its exit code; anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -72,4 +73,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(1)
+    except OSError as exc:
+        # the machine refused something no stage foresaw (permissions, a full disk, a vanished folder)
+        from pgtool.treefs import printable
+
+        where = f"{printable(os.fsdecode(exc.filename))}: " if exc.filename else ""
+        click.echo(f"pgtool: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)

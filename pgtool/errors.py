@@ -31,3 +31,9 @@ class UserError(PgtoolError):
 
 class InfraError(PgtoolError):
     """The machine lacks something or failed (tool missing, disk full): exit 2."""
+
+
+class Interrupted(PgtoolError):
+    """The user stopped the run (Ctrl-C); the message says what state the tree is in."""
+
+    exit_code = 130

@@ -22,8 +22,6 @@ clean patch text alone.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import gc
 import os
 import stat
@@ -31,6 +29,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
+from pgtool import treefs
 from pgtool.apply import mail, model, paths, repair, writer
 from pgtool.apply.match import Ambiguous, FileText, Level, Placement, locate
 from pgtool.errors import InfraError, UserError
@@ -139,11 +138,20 @@ class ApplyResult:
 
 
 class _Overlay:
-    """File contents as earlier patches of this run left them (nothing on disk yet)."""
+    """File contents as earlier patches of this run left them (nothing on disk yet).
 
-    def __init__(self, tree: Path):
+    The tree is read through `treefs.Tree`, never through a symbolic link; a
+    link's content is its target, as git keeps it. `seen` keeps, for every
+    path consulted on disk, the signature of what was there (None: nothing),
+    which the writer checks again before it writes: a file changed meanwhile
+    is never overwritten.
+    """
+
+    def __init__(self, tree: treefs.Tree):
         self.tree = tree
         self.files: dict[str, bytes | None] = {}  # results of earlier patches; None: deleted
+        self.links: set[str] = set()              # paths that are (or were made) symbolic links
+        self.seen: dict[str, tuple | None] = {}
         self._disk: dict[str, bytes] = {}
 
     def lines(self, rel: str) -> list[str] | None:
@@ -152,17 +160,31 @@ class _Overlay:
         return None if text is None else _split_lf(text)
 
     def text(self, rel: str) -> str | None:
+        data = self.data(rel)
+        return None if data is None else data.decode("utf-8", errors="surrogateescape")
+
+    def data(self, rel: str) -> bytes | None:
         if rel in self.files:
-            data = self.files[rel]
-            return None if data is None else data.decode("utf-8", errors="surrogateescape")
+            return self.files[rel]
         data = self._disk.get(rel)
         if data is None:
-            data = _read_file(os.path.join(self.tree, rel))
+            data = self._read(rel)
             if data is None:
                 return None
             # cached as bytes, split per use: lists of lines of every file would triple the memory
             self._disk[rel] = data
-        return data.decode("utf-8", errors="surrogateescape")
+        return data
+
+    def _read(self, rel: str) -> bytes | None:
+        e = self.tree.entry(rel)
+        self.seen.setdefault(rel, e.signature if e.kind != "absent" else None)
+        if e.kind == "link":
+            self.links.add(rel)
+        return e.data if e.kind in ("file", "link") else None
+
+    def is_link(self, rel: str) -> bool:
+        self.exists(rel)
+        return rel in self.links
 
     def forget(self, rel: str | None) -> None:
         """Drop a cached original once its result is computed."""
@@ -171,31 +193,15 @@ class _Overlay:
     def exists(self, rel: str) -> bool:
         if rel in self.files:
             return self.files[rel] is not None
-        return rel in self._disk or (self.tree / rel).is_file()
-
-
-def _read_file(path: str) -> bytes | None:
-    """A regular file's bytes (through symlinks, as Path.is_file); None when there is none."""
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            return None  # checked before opening: opening a FIFO or a device may block or act
-        fd = os.open(path, os.O_RDONLY)
-    except OSError as exc:
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EBADF):  # what is_file() ignores
-            return None
-        raise
-    try:
-        chunks = []
-        size = st.st_size + 1  # one read past the size sees a file that grew meanwhile
-        while True:
-            chunk = os.read(fd, max(size, 65536))
-            if not chunk:
-                break
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+        if rel in self._disk:
+            return True
+        e = self.tree.entry(rel, read=False) if rel not in self.seen else None
+        if e is not None:
+            self.seen[rel] = e.signature if e.kind != "absent" else None
+            if e.kind == "link":
+                self.links.add(rel)
+            return e.kind in ("file", "link")
+        return self.seen[rel] is not None and self.seen[rel][-1] in (stat.S_IFREG, stat.S_IFLNK)
 
 
 _OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
@@ -215,7 +221,13 @@ def _split_lf(data: str) -> list[str]:
 def read_input(source: str) -> bytes:
     import sys
     if source == "-":
-        return sys.stdin.buffer.read()
+        try:
+            if sys.stdin is None:
+                raise ValueError("closed")
+            return sys.stdin.buffer.read()
+        except (OSError, ValueError, AttributeError):
+            raise UserError("cannot read the patch from standard input (closed or unreadable)",
+                            path="<stdin>") from None
     try:
         return Path(source).read_bytes()
     except OSError as exc:
@@ -440,19 +452,21 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         creating = f.names.old in (None, paths.DEV_NULL) or "new file mode" in f.meta
         deleting = f.names.new == paths.DEV_NULL or "deleted file mode" in f.meta
         explicit = opts.strip is not None
+        link = _is_link_section(f)
         if creating:
             old, new = None, paths.resolve(f.names, tree, level, source=msg.source, creating=True,
-                                           explicit=explicit, staged=overlay.files, lookups=seen)
+                                           explicit=explicit, staged=overlay.files, lookups=seen, link_ok=link)
         elif f.git and ("rename from" in f.meta or "copy from" in f.meta):
             n = f.names
             new = paths.resolve(paths.FileNames(n.new, n.new, None, n.lineno), tree, level,
                                 source=msg.source, creating=True, explicit=explicit, staged=overlay.files,
-                                lookups=seen)
+                                lookups=seen, link_ok=link)
             old = _resolve_or_gone(paths.FileNames(n.old, n.old, None, n.lineno), tree, level, msg.source,
-                                   explicit, gone_ok=overlay.exists(new), staged=overlay.files, lookups=seen)
+                                   explicit, gone_ok=overlay.exists(new), staged=overlay.files, lookups=seen,
+                                   link_ok=link)
         else:
             old = _resolve_or_gone(f.names, tree, level, msg.source, explicit, gone_ok=deleting,
-                                   staged=overlay.files, lookups=seen)
+                                   staged=overlay.files, lookups=seen, link_ok=link)
             new = None if deleting else old
         if deleting and old is None:
             raise UserError("deletion of an unnamed file", path=msg.source, line=f.lineno)
@@ -460,6 +474,8 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
     if dirty is None and (tree / ".git").exists():
         dirty = _dirty(tree, [o for _, o, _ in resolved if o and o != _GONE and o not in overlay.files])
     any_damage = any(h.damaged for f in raw_files for h in f.hunks)
+    # paths this group of sections deletes or renames away: a rename may land where one of them was
+    leaving = _leaving(resolved)
     for f, old, new in resolved:
         fr = FileResult(new or old or "", old, _op(f, old, new))
         if opts.reverse and fr.op == "copy":
@@ -471,7 +487,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             after = overlay.lines(new) if new else None
             fr.old_path = None
             if not new:  # a deletion: name the file as the patch does, not by the marker
-                fr.path = paths.strip(f.names.old or "", level) or f.names.old or ""
+                fr.path = paths.strip(f.names.old or "", 1 if level is None else level) or f.names.old or ""
             fr.hunks = [HunkResult(h.number, "reversed" if after is None or _is_post(h, after) else "failed",
                                    h.old_start, patch_line=h.lineno) for h in f.hunks] or \
                 [HunkResult(0, "reversed", 0)]
@@ -479,6 +495,21 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         content_text = overlay.text(old) if old else ""
         if content_text is None:
             raise UserError(f"can't find file to patch: '{paths.printable(old)}'", path=msg.source, line=f.lineno)
+        if old and overlay.is_link(old) != _is_link_section(f) and not opts.reverse:
+            result.error = (f"{old}: wrong type: the patch treats it as a "
+                            f"{'symbolic link' if _is_link_section(f) else 'regular file'}")
+            fr.hunks = [HunkResult(h.number, "failed", h.old_start, patch_line=h.lineno) for h in f.hunks]
+            continue
+        if fr.op in ("rename", "copy") and new and overlay.exists(new) and new not in leaving:
+            # git apply: "already exists in working directory"; whatever is there is the user's
+            result.error = f"{new}: already exists in working directory"
+            fr.hunks = [HunkResult(h.number, "failed", h.old_start, patch_line=h.lineno) for h in f.hunks]
+            continue
+        if new is None and not _deletes_whole(f, content_text):
+            result.error = (f"{old}: not deleting it: its content differs from what the patch removes "
+                            "(the deletion does not cover the whole file)")
+            fr.hunks = [HunkResult(h.number, "failed", h.old_start, patch_line=h.lineno) for h in f.hunks]
+            continue
         if new and not old and overlay.exists(new):
             content_new = overlay.lines(new) or []
             fr.hunks = [HunkResult(h.number, "reversed" if _is_post(h, content_new) else "failed",
@@ -559,14 +590,43 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
 
 
 _READINGS = attrgetter("readings")
+LINK_MODE = "120000"
 _GONE = "\0gone"  # an old path that no longer exists (its deletion or rename already applied)
 
 
+def _leaving(resolved) -> set[str]:
+    """The old paths a group of sections deletes or renames away."""
+    return {old for f, old, new in resolved
+            if old and old != _GONE and old != new and "copy from" not in f.meta}
+
+
+def _deletes_whole(f: repair.RawFile, content: str) -> bool:
+    """A deletion must remove exactly the file (git: "removal patch leaves file contents"; GNU patch:
+    "not deleting file as content differs"); a section damaged in the mail may differ in whitespace."""
+    if any(h.readings[0].post for h in f.hunks):
+        return False
+    removed = "".join(t for h in f.hunks for t in h.readings[0].pre)
+    if removed == content:
+        return True
+    if any(h.damaged for h in f.hunks):
+        return _split_lf(removed) == _split_lf(content) or \
+            [" ".join(x.split()) for x in _split_lf(removed)] == [" ".join(x.split()) for x in _split_lf(content)]
+    return False
+
+
+def _is_link_section(f: repair.RawFile) -> bool:
+    """A git section about a symbolic link (mode 120000 on either side)."""
+    m = f.meta
+    if LINK_MODE in (m.get("new file mode"), m.get("deleted file mode"), m.get("old mode"), m.get("new mode")):
+        return True
+    return any(k.startswith("index") and v == LINK_MODE for k, v in m.items())
+
+
 def _resolve_or_gone(names, tree: Path, level, source: str, explicit: bool, gone_ok: bool,
-                     staged: dict | None = None, lookups: paths.Lookups | None = None) -> str:
+                     staged: dict | None = None, lookups: paths.Lookups | None = None, link_ok: bool = False) -> str:
     try:
         return paths.resolve(names, tree, level, source=source, creating=False, explicit=explicit, staged=staged,
-                             lookups=lookups)
+                             lookups=lookups, link_ok=link_ok)
     except UserError:
         if gone_ok and not any(paths.exists(tree, paths.strip(n, lv), staged, lookups)
                                for n in (names.old, names.new) if n and n != paths.DEV_NULL
@@ -607,41 +667,58 @@ def apply_patches(sources: list[str], tree: Path, options: Options | None = None
 
     Without --commit, all patches are written together or not at all; with it,
     each patch is written and committed in turn, stopping at the first failure.
-    Two runs on one tree are serialised (a flock on the tree directory).
+    Two runs on one tree are serialised (the tree lock, `treefs.lock`).
+    """
+    result, writes = plan_patches(sources, tree, options, progress)
+    return result
+
+
+def plan_patches(sources: list[str], tree: Path, options: Options | None = None, progress=None,
+                 write: bool = True) -> tuple[ApplyResult, list[writer.FileWrite]]:
+    """apply_patches(), and the writes it made or (without `write`) would make.
+
+    Without `write` nothing is written whatever the options say; the caller
+    adds its own writes (quilt's `.pc/` bookkeeping) and commits them all in
+    one `writer.commit`, under the tree lock it holds.
     """
     tree = Path(tree)
     if not tree.is_dir():
         raise UserError("tree not found", path=str(tree))
-    fd = os.open(tree, os.O_RDONLY)
     # The run allocates a few objects per line and hunk and frees them at the end; none
     # form cycles worth collecting, and the cycle collector's passes over them cost more
     # than the parse itself on large patches.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        return _apply_locked(sources, tree, options, progress)
+        with treefs.lock(tree), treefs.Tree(tree) as t:
+            return _apply_locked(sources, tree, t, options or Options(), progress, write)
     finally:
-        os.close(fd)
         if collecting:
             gc.enable()
 
 
-def _apply_locked(sources: list[str], tree: Path, options: Options | None, progress) -> ApplyResult:
-    opts = options or Options()
+def _apply_locked(sources: list[str], tree: Path, t: treefs.Tree, opts: Options, progress,
+                  write: bool) -> tuple[ApplyResult, list[writer.FileWrite]]:
     if opts.commit and not opts.check and not (tree / ".git").exists():
         raise UserError("--commit needs a git tree", path=str(tree))
-    recovered = None if opts.check else writer.recover(tree)
+    if opts.check or not write:
+        recovered = None
+        if writer.pending(tree):
+            recovered = ("an interrupted apply is pending in this tree (its journal is kept); the next pgtool apply, "
+                         "push or pop completes it ('pgtool apply --abort-recovery' undoes it)")
+    else:
+        recovered = writer.recover(tree, t=t)
     messages = []
     for src in sources:
         messages.extend(mail.read_messages(read_input(src), src))
-    overlay = _Overlay(tree)
+    overlay = _Overlay(t)
     results: list[PatchResult] = []
     pending: dict[str, bytes | None] = {}
     rejects: dict[str, str] = {}
     modes: dict[str, int] = {}
     written = False
     stopped = False
+    planned: list[writer.FileWrite] = []
     for idx, msg in enumerate(messages):
         if progress and len(messages) > 1:
             progress(f"[{idx + 1}/{len(messages)}] {msg.subject or msg.source}")
@@ -659,19 +736,37 @@ def _apply_locked(sources: list[str], tree: Path, options: Options | None, progr
         results.append(_merge(parts))  # one result per message, whatever the sections
         if stopped:
             break
-        if opts.commit and not opts.check:
-            _write(tree, pending, rejects, modes)
+        if opts.commit and not opts.check and write:
+            _refuse_dirty_commit(tree, results[-1], overlay)
+            if results[-1].status == "failed":
+                stopped = True
+                break
+            writer.commit(tree, _writes(pending, rejects, modes, overlay))
             written = True
             results[-1].commit = _git_commit(tree, msg, list(pending))
             pending.clear()
             rejects.clear()
+            overlay.seen.clear()  # the next message's expectations are the tree as committed
     ok = not stopped and all(r.status in ("applied", "checked") for r in results)
     if not opts.check and not opts.commit and (ok or (opts.reject and not stopped)) and (pending or rejects):
-        if progress and len(pending) >= 100:
-            progress(f"writing {len(pending) + len(rejects)} files")
-        _write(tree, pending, rejects, modes)
-        written = True
-    return ApplyResult(results, written, recovered)
+        planned = _writes(pending, rejects, modes, overlay)
+        if write:
+            if progress and len(pending) >= 100:
+                progress(f"writing {len(pending) + len(rejects)} files")
+            writer.commit(tree, planned)
+            written = True
+    return ApplyResult(results, written, recovered), planned
+
+
+def _refuse_dirty_commit(tree: Path, result: PatchResult, overlay: _Overlay) -> None:
+    """git am's rule: a patch is not committed over uncommitted changes to the files it touches."""
+    touched = sorted({p for fr in result.files for p in (fr.path, fr.old_path) if p})
+    dirty = sorted(p for p in _dirty(tree, touched) if p in touched and overlay.seen.get(p) is not None)
+    if dirty:
+        result.status = "failed"
+        result.error = (f"{', '.join(dirty[:5])}{' ...' if len(dirty) > 5 else ''}: uncommitted changes in a file "
+                        "the patch touches; refusing to commit them under the mail's author (commit or stash "
+                        "them first, as git am requires)")
 
 
 def _merge(parts: list[PatchResult]) -> PatchResult:
@@ -739,7 +834,11 @@ def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, sta
             pending[ch.new_path] = data
             overlay.forget(ch.old_path)
             if ch.new_mode:
-                modes[ch.new_path] = int(ch.new_mode[-3:], 8)
+                modes[ch.new_path] = int(ch.new_mode, 8)
+                if ch.new_mode == LINK_MODE:
+                    overlay.links.add(ch.new_path)
+                else:
+                    overlay.links.discard(ch.new_path)
         elif ch.old_path:
             overlay.files[ch.old_path] = None
             pending[ch.old_path] = None
@@ -748,13 +847,19 @@ def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, sta
     return result
 
 
-def _write(tree: Path, pending: dict, rejects: dict, modes: dict) -> None:
+def _writes(pending: dict, rejects: dict, modes: dict, overlay: _Overlay) -> list[writer.FileWrite]:
+    """The files to write, each with the state it was computed from (checked again by the writer)."""
     writes = []
     for rel, content in pending.items():
-        writes.append(writer.FileWrite(rel, content, modes.get(rel)))
+        mode = modes.get(rel)
+        if mode is None and content is not None and overlay.is_link(rel):
+            mode = writer.LINK  # a link patched in place stays a link
+        if mode is not None and content is not None and stat.S_IFMT(mode) == writer.LINK:
+            treefs.check_link_target(rel, content)
+        writes.append(writer.FileWrite(rel, content, mode, overlay.seen.get(rel, writer.UNCHECKED)))
     for rel, text in rejects.items():
         writes.append(writer.FileWrite(rel, text.encode("utf-8", "surrogateescape")))
-    writer.commit(tree, writes)
+    return writes
 
 
 def _git_commit(tree: Path, msg: mail.PatchMessage, rels: list[str]) -> str:

@@ -1,9 +1,10 @@
 """Turn the names a patch gives (Index:, ---, +++, diff --git) into safe paths.
 
 Names are squashed (`mm//x` -> `mm/x`, as git's squash_slash), the strip level
-is probed against the tree when `-p` is not given, and any path that would
-leave the tree (`..`, absolute, through a symlink) is refused before anything
-is written: the check runs on every file of the patch first.
+is probed against the tree when `-p` is not given, and any path the policy
+of `pgtool.treefs` refuses (absolute, `..`, control characters, inside
+`.git`) or that goes through a symlink is refused before anything is
+written: the check runs on every file of the patch first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from pgtool import treefs
 from pgtool.errors import UserError
 
 DEV_NULL = "/dev/null"
@@ -42,7 +44,6 @@ class Lookups:
     def __init__(self, tree: Path):
         self.tree = str(tree)
         self._lstat: dict[str, int | None] = {}   # tree-relative path -> st_mode, None when absent
-        self._root: str | None = None
 
     def mode(self, rel: str) -> int | None:
         """lstat's st_mode of tree/rel, or None when there is nothing there."""
@@ -60,15 +61,8 @@ class Lookups:
         self._lstat[rel] = got
         return got
 
-    def root(self) -> str:
-        if self._root is None:
-            self._root = os.path.realpath(self.tree)
-        return self._root
 
-
-def printable(text: str) -> str:
-    """Text safe to print: undecodable bytes and lone surrogates as escapes."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+printable = treefs.printable
 
 
 def squash(name: str) -> str:
@@ -83,8 +77,12 @@ def check_name(name: str, source: str, lineno: int) -> None:
         raise UserError(f"refusing file name with control characters: {name!r}", path=source, line=lineno)
     if name.startswith("/"):
         raise UserError(f"refusing absolute file name '{printable(name)}'", path=source, line=lineno)
-    if ".." in name.split("/"):
+    parts = name.split("/")
+    if ".." in parts:
         raise UserError(f"refusing file name with '..': '{printable(name)}'", path=source, line=lineno)
+    if any(treefs.is_git_dir_name(p) for p in parts):
+        raise treefs.PathRefused(f"refusing file name inside git's own folder (.git): '{printable(name)}'",
+                                 path=source, line=lineno)
 
 
 def strip(name: str, level: int) -> str | None:
@@ -132,7 +130,8 @@ def probe_strip(names: list[FileNames], tree: Path, staged: dict | None = None,
 
 
 def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, creating: bool,
-            explicit: bool = False, staged: dict | None = None, lookups: Lookups | None = None) -> str:
+            explicit: bool = False, staged: dict | None = None, lookups: Lookups | None = None,
+            link_ok: bool = False) -> str:
     """The tree-relative path to patch for one file section.
 
     Tries the '+++' name, then '---', then 'Index:' under the strip level;
@@ -151,23 +150,23 @@ def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, cre
             rel = strip(names.index, 0)
         if rel is None:
             raise UserError("cannot tell which file to create", path=source, line=names.lineno)
-        return _safe(tree, rel, source, names.lineno, lookups)
+        return _safe(tree, rel, source, names.lineno, lookups, link_ok)
     for cand in candidates:
         rel = strip(cand, lvl)
         if exists(tree, rel, staged, lookups):
-            return _safe(tree, rel, source, names.lineno, lookups)
+            return _safe(tree, rel, source, names.lineno, lookups, link_ok)
     if not explicit:
         # patches concatenated from several sources mix strip levels: per file, as GNU patch
         for other in range(0, 6):
             for cand in candidates:
                 rel = strip(cand, other)
                 if other != lvl and exists(tree, rel, staged, lookups):
-                    return _safe(tree, rel, source, names.lineno, lookups)
+                    return _safe(tree, rel, source, names.lineno, lookups, link_ok)
     if names.index and not explicit:
         for extra in range(0, 4):
             rel = strip(names.index, extra)
             if exists(tree, rel, staged, lookups):
-                return _safe(tree, rel, source, names.lineno, lookups)
+                return _safe(tree, rel, source, names.lineno, lookups, link_ok)
     shown = candidates[0] if candidates else names.index
     raise UserError(f"can't find file to patch: '{printable(shown or '')}' (strip level {lvl}; wrong -p?)",
                     path=source, line=names.lineno)
@@ -180,38 +179,20 @@ def _default_level(candidates: list[str]) -> int:
     return 0
 
 
-def _safe(tree: Path, rel: str, source: str, lineno: int, lookups: Lookups | None = None) -> str:
-    """Refuse a path whose directories (or itself) are symlinks or leave the tree."""
-    if lookups is not None:
-        return _safe_cached(lookups, rel, source, lineno)
-    root = tree.resolve()
-    current = tree
-    parts = rel.split("/")
-    for i, part in enumerate(parts):
-        current = current / part
-        if current.is_symlink():
-            what = "is a symbolic link" if i == len(parts) - 1 else "is beyond a symbolic link"
-            raise UserError(f"refusing to patch '{printable(rel)}': it {what}", path=source, line=lineno)
-    try:
-        (tree / rel).resolve().relative_to(root)
-    except ValueError:
-        raise UserError(f"refusing to patch '{printable(rel)}': outside the tree", path=source, line=lineno) from None
-    return rel
-
-
-def _safe_cached(lookups: Lookups, rel: str, source: str, lineno: int) -> str:
-    """_safe with every directory looked at once per Lookups: the same checks, the same answers."""
+def _safe(tree: Path, rel: str, source: str, lineno: int, lookups: Lookups | None = None,
+          link_ok: bool = False) -> str:
+    """Refuse a path the policy refuses, whose directories are symlinks, or (unless the section is
+    about a symlink itself, `link_ok`) that is one."""
+    why = treefs.refusal(rel)
+    if why:
+        raise treefs.PathRefused(f"refusing {why}: '{printable(rel)}'", path=source, line=lineno)
+    lookups = lookups or Lookups(tree)
     parts = rel.split("/")
     prefix = ""
     for i, part in enumerate(parts):
         prefix = f"{prefix}/{part}" if prefix else part
         mode = lookups.mode(prefix)
-        if mode is not None and stat.S_ISLNK(mode):
+        if mode is not None and stat.S_ISLNK(mode) and not (link_ok and i == len(parts) - 1):
             what = "is a symbolic link" if i == len(parts) - 1 else "is beyond a symbolic link"
             raise UserError(f"refusing to patch '{printable(rel)}': it {what}", path=source, line=lineno)
-    # no component is a link, so the real path is the tree's plus rel (normalised, should a '..' get here)
-    root = lookups.root()
-    real = os.path.normpath(os.path.join(root, rel))
-    if real != root and not real.startswith(root.rstrip("/") + "/"):
-        raise UserError(f"refusing to patch '{printable(rel)}': outside the tree", path=source, line=lineno)
     return rel

@@ -22,6 +22,10 @@ import pytest
 
 from pgtool.apply import engine, writer
 
+
+class SimulatedKill(BaseException):
+    """Stops the writer where a kill -9 would: no handler of the writer's runs."""
+
 from .damage import clean_diff, split_lines
 from .helpers import run_pgtool, tree_digest
 
@@ -164,33 +168,34 @@ def test_roll_forward_after_the_commit_point(tmp_path, monkeypatch, crash_after)
     (tree / "gone.c").write_text("to delete\n")
     writes = [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(30)]
     writes += [writer.FileWrite("gone.c", None), writer.FileWrite("sub/dir/created.c", b"created\n")]
-    real_rewrite, real_replace = writer._rewrite, os.replace
+    real_rewrite, real_rename = writer._rewrite, os.rename
     calls = {"n": 0}
 
     def step():
         if calls["n"] == crash_after:
-            raise KeyboardInterrupt("simulated kill")
+            raise SimulatedKill
         calls["n"] += 1
 
-    def crashing_rewrite(target, data):
+    def crashing_rewrite(dir_fd, name, data):
         step()
         if calls["n"] == crash_after:  # torn: half of the new content written, nothing cut
-            with open(target, "r+b") as handle:
-                handle.write(bytes(data[:len(data) // 2]))
-            raise KeyboardInterrupt("simulated kill")
-        return real_rewrite(target, data)
+            fd = os.open(name, os.O_WRONLY, dir_fd=dir_fd)
+            os.write(fd, bytes(data[:len(data) // 2]))
+            os.close(fd)
+            raise SimulatedKill
+        return real_rewrite(dir_fd, name, data)
 
-    def crashing_replace(src, dst):
-        if not str(dst).endswith(writer.JOURNAL):
+    def crashing_rename(src, dst, **kwargs):
+        if not str(dst).startswith(writer.JOURNAL):
             step()
-        return real_replace(src, dst)
+        return real_rename(src, dst, **kwargs)
 
     monkeypatch.setattr(writer, "_rewrite", crashing_rewrite)
-    monkeypatch.setattr(writer.os, "replace", crashing_replace)
-    with pytest.raises(KeyboardInterrupt):
+    monkeypatch.setattr(writer.os, "rename", crashing_rename)
+    with pytest.raises(SimulatedKill):
         writer.commit(tree, writes)
     monkeypatch.setattr(writer, "_rewrite", real_rewrite)
-    monkeypatch.setattr(writer.os, "replace", real_replace)
+    monkeypatch.setattr(writer.os, "rename", real_rename)
     assert (tree / writer.JOURNAL).exists()
     assert "rolled forward" in writer.recover(tree)
     assert [(tree / f"f{i}.c").read_text() for i in range(30)] == [f"new {i}\n" for i in range(30)]
@@ -217,15 +222,15 @@ def test_roll_back_before_the_commit_point(tmp_path, monkeypatch, crash_at):
             fd = real_open(path, *args, **kwargs)
             os.write(fd, b"partial")
             os.close(fd)
-            raise KeyboardInterrupt("simulated kill")
-        if crash_at == "temp" and ".pgtool-" in str(path):
+            raise SimulatedKill
+        if crash_at == "temp" and ".pgtool-" in str(path) and not str(path).startswith(writer.JOURNAL):
             calls["n"] += 1
             if calls["n"] == 4:
-                raise KeyboardInterrupt("simulated kill")
+                raise SimulatedKill
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(writer.os, "open", crashing_open)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(SimulatedKill):
         writer.commit(tree, writes)
     monkeypatch.setattr(writer.os, "open", real_open)
     assert "rolled back" in writer.recover(tree)
@@ -267,10 +272,10 @@ def test_a_file_that_cannot_be_opened_for_writing_is_replaced_keeping_its_mode(t
     os.chmod(tree / "busy.sh", 0o555)
     real_open = os.open
 
-    def busy_open(path, flags, *args):
-        if str(path).endswith("/busy.sh") and flags & os.O_WRONLY:
+    def busy_open(path, flags, *args, **kwargs):
+        if str(path) == "busy.sh" and flags & os.O_WRONLY:
             raise OSError(26, "Text file busy", str(path))
-        return real_open(path, flags, *args)
+        return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(writer.os, "open", busy_open)
     writer.commit(tree, [writer.FileWrite("busy.sh", b"new\n")])
@@ -293,11 +298,11 @@ def test_an_error_after_the_commit_point_is_one_line_and_the_next_run_finishes(t
     real_rewrite = writer._rewrite
     calls = {"n": 0}
 
-    def full_disk(target, data):
+    def full_disk(dir_fd, name, data):
         calls["n"] += 1
         if calls["n"] == 3:
-            raise OSError(28, "No space left on device", target)
-        return real_rewrite(target, data)
+            raise OSError(28, "No space left on device", name)
+        return real_rewrite(dir_fd, name, data)
 
     monkeypatch.setattr(writer, "_rewrite", full_disk)
     with pytest.raises(InfraError) as err:
