@@ -107,11 +107,13 @@ def _hunk_text(h: CleanHunk, delta: int) -> tuple[str, int]:
 
 
 def render(files: list[CleanFile]) -> str:
+    from pgtool.apply.repair import quote_c  # names as git writes them (repair reads them, and imports this module)
+
     out: list[str] = []
     for f in files:
-        a = f.old_path or f.new_path
-        b = f.new_path or f.old_path
-        out.append(f"diff --git a/{a} b/{b}\n")
+        a = f.old_path or f.new_path or ""
+        b = f.new_path or f.old_path or ""
+        out.append(f"diff --git {quote_c('a/', a)} {quote_c('b/', b)}\n")
         if f.old_path is None:
             out.append(f"new file mode {f.new_mode or '100644'}\n")
         elif f.new_path is None:
@@ -121,10 +123,10 @@ def render(files: list[CleanFile]) -> str:
                 out.append(f"old mode {f.old_mode}\nnew mode {f.new_mode}\n")
             if f.old_path != f.new_path:
                 verb = "copy" if f.copy else "rename"
-                out.append(f"{verb} from {f.old_path}\n{verb} to {f.new_path}\n")
+                out.append(f"{verb} from {quote_c('', f.old_path)}\n{verb} to {quote_c('', f.new_path)}\n")
         if f.hunks:
-            out.append(f"--- {'a/' + f.old_path if f.old_path else '/dev/null'}\n")
-            out.append(f"+++ {'b/' + f.new_path if f.new_path else '/dev/null'}\n")
+            out.append(f"--- {quote_c('a/', f.old_path) if f.old_path else '/dev/null'}\n")
+            out.append(f"+++ {quote_c('b/', f.new_path) if f.new_path else '/dev/null'}\n")
         delta = 0
         for h in f.hunks:
             text, d = _hunk_text(h, delta)
@@ -153,6 +155,12 @@ def change_of(f: CleanFile) -> FileChange:
 def _strip_prefix(name: str | None) -> str | None:
     if name is None or name == "/dev/null":
         return None
+    if name.startswith('"'):  # unidiff keeps a C-quoted name as written
+        from pgtool.apply.repair import unquote_c
+
+        unquoted = unquote_c(name)
+        if unquoted is not None and unquoted[1] == len(name):
+            name = unquoted[0]
     return name[2:] if name[:2] in ("a/", "b/") else name
 
 

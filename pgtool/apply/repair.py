@@ -15,6 +15,7 @@ read line by line, with the same readings (tests/apply/test_bulk_parse.py).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterator
@@ -23,11 +24,10 @@ from itertools import accumulate, chain, compress, repeat
 from operator import and_, attrgetter, eq, itemgetter, sub
 
 from pgtool.apply.model import raw_lines
-from pgtool.apply.paths import FileNames, squash
+from pgtool.apply.paths import DEV_NULL, FileNames, squash
 from pgtool.errors import UserError
 
 HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$")
-GIT_RE = re.compile(r"^diff --git (\"?a/.+?\"?) (\"?b/.+\"?)$")
 NO_NEWLINE = "\\ No newline at end of file"
 MAX_AMBIGUOUS = 8      # 2**8 readings at most per hunk
 MAX_LOST_BLANKS = 3    # GNU patch assumes at most this many eaten blank lines
@@ -180,15 +180,179 @@ class RawFile:
     notes: list[Repair] = field(default_factory=list)
 
 
-def _name(field_text: str) -> str:
-    """A file name from a ---/+++/Index: field, without its timestamp."""
-    name = field_text.split("\t", 1)[0].rstrip("\n").strip()
-    if name.startswith('"') and name.endswith('"') and len(name) > 1:
-        name = name[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
-    elif " " in name:
-        # CVS and archives separate the timestamp with a space; kernel paths have none.
-        name = name.split(" ", 1)[0]
-    return name
+# git's C quoting of names (quote.c): the escapes it writes, and the bytes they stand for
+_C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, "\\": 92, '"': 34}
+_C_NAMED = {v: k for k, v in _C_ESCAPES.items()}
+_C_PLAIN = re.compile(r'[^"\\\x00]*')  # a run of characters that stand for themselves
+_C_OCTAL = re.compile(r"[0-3][0-7][0-7]")  # one byte (a first digit over 3 would overflow it)
+# what git quotes: control bytes, '"', '\', DEL and, under core.quotePath (the default), bytes >= 0x80
+_C_QUOTED = re.compile(r'[\x00-\x1f"\\\x7f-\U0010ffff]')
+
+
+def unquote_c(text: str, start: int = 0) -> tuple[str, int] | None:
+    r"""git's unquote_c_style: the name quoted at text[start] ('"') and the offset after its closing quote.
+
+    The escapes are git's: \a \b \t \n \v \f \r \" \\ and three octal digits (the first 0-3) for
+    one byte each. The bytes are read as UTF-8; bytes that are not valid UTF-8 stay surrogate
+    escapes, so the name is the one os.fsencode() turns back into the file's bytes. None when the
+    text is not a quoted name (no closing quote, another escape, a NUL): git then reads it as written.
+    """
+    if not text.startswith('"', start):
+        return None
+    out = bytearray()
+    i = start + 1
+    n = len(text)
+    while True:
+        j = _C_PLAIN.match(text, i).end()  # type: ignore[union-attr]
+        if j > i:
+            try:
+                out += text[i:j].encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+                return None
+        if j >= n or text[j] == "\x00":
+            return None
+        if text[j] == '"':
+            return out.decode("utf-8", "surrogateescape"), j + 1
+        c = text[j + 1:j + 2]
+        if c and c in _C_ESCAPES:
+            out.append(_C_ESCAPES[c])
+            i = j + 2
+        elif _C_OCTAL.match(text, j + 1):
+            out.append(int(text[j + 1:j + 4], 8))
+            i = j + 4
+        else:
+            return None
+
+
+def quote_c(prefix: str, name: str) -> str:
+    """git's quote_two_c_style: prefix + name, C-quoted as a whole when either needs it."""
+    whole = prefix + name
+    if not _C_QUOTED.search(whole):
+        return whole
+    out = ['"']
+    for byte in whole.encode("utf-8", "surrogateescape"):
+        if byte in _C_NAMED:
+            out.append("\\" + _C_NAMED[byte])
+        elif byte < 0x20 or byte >= 0x7f:
+            out.append(f"\\{byte:03o}")
+        else:
+            out.append(chr(byte))
+    out.append('"')
+    return "".join(out)
+
+
+_SPACES = re.compile(r"\s+")
+# A timestamp as diff and version-control tools write one after a name, filling the rest of the
+# line: GNU diff and POSIX (git apply's diff_timestamp_len), CVS/RCS with its revision, the ctime
+# style of older diffs, svn's revision
+_STAMP = re.compile(
+    r"(?:\d\d)?\d\d-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?: ?(?:[+-]\d\d:?\d\d|Z|[A-Z]{2,5}))?"
+    r"|\d{4}/\d\d/\d\d \d\d:\d\d(?::\d\d)?(?: [\d.]+)?"
+    r"|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? +(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d\d?"
+    r" +\d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{2,5}| [+-]\d{4})? +\d{4}(?: [+-]\d{4})?"
+    r"|\((?:revision \d+|working copy|nonexistent)\)")
+
+
+def _name(field_text: str, git: bool = False) -> str:
+    """The file name of a ---/+++/Index: field, without what follows it."""
+    return _split_field(field_text, git)[0]
+
+
+def _split_field(field_text: str, git: bool = False) -> tuple[str, str]:
+    """(file name, what follows it: a timestamp) of a ---/+++/Index: field.
+
+    A C-quoted name (git, GNU diff) is unquoted. Otherwise a TAB ends the
+    name, as for GNU patch and git. Without a TAB (git writes a name with
+    spaces and no timestamp; a mail archive may have turned the TAB into
+    spaces) a timestamp filling the rest of the line is cut off, outside
+    git sections (git writes none); else the name is the rest of the line.
+    Trailing whitespace is not part of a name (as GNU patch), but before
+    a TAB in a git section (as git).
+    """
+    quoted = unquote_c(field_text) if field_text.startswith('"') else None
+    if quoted is not None:
+        return quoted[0], field_text[quoted[1]:].strip()
+    tab = field_text.find("\t")
+    if tab >= 0:
+        name = field_text[:tab]
+        return name if git else name.rstrip(), field_text[tab + 1:].strip()
+    name = field_text.rstrip()
+    if not git:
+        for gap in _SPACES.finditer(name):
+            if gap.start() and _STAMP.fullmatch(name, gap.end()):
+                return name[:gap.start()], name[gap.end():]
+    return name, ""
+
+
+_EPOCH = re.compile(r"(1969-12-31|1970-01-01) ([0-2]\d):([0-5]\d):00(?:\.0+)?(?: ([-+])([0-2]\d):?([0-5]\d))?")
+
+
+def _is_epoch(stamp: str) -> bool:
+    """A timestamp of the epoch: `diff -N` says so of a file that does not exist.
+
+    As git's has_epoch_timestamp, in the time zone the stamp gives; without
+    one, in the local time of anywhere (the day before or of 1970-01-01,
+    as GNU patch allows for).
+    """
+    m = _EPOCH.fullmatch(stamp)
+    if m is None:
+        return False
+    day, hour, minute, sign, zh, zm = m.groups()
+    if sign is None:
+        return True
+    offset = (int(zh) * 60 + int(zm)) * (-1 if sign == "-" else 1)
+    return int(hour) * 60 + int(minute) - offset == (24 * 60 if day == "1969-12-31" else 0)
+
+
+def _git_header_names(rest: str) -> tuple[str | None, str | None]:
+    """(old, new) names of a `diff --git` line (the text after 'diff --git '), prefixes kept.
+
+    As git's git_header_name: either name may be C-quoted; two unquoted
+    names, which may hold spaces, are split where the second repeats the
+    first past its prefix (`a/x y b/x y`). Unquoted names that differ (a
+    rename: git then reads the names from the lines below) are split at
+    ' b/', or at the first space. (None, None) when the line names nothing.
+    """
+    if rest.startswith('"'):
+        first = unquote_c(rest)
+        if first is None:
+            return None, None
+        k = first[1]
+        while k < len(rest) and rest[k].isspace():
+            k += 1
+        if k >= len(rest):
+            return first[0], None
+        second = unquote_c(rest, k) if rest[k] == '"' else None
+        return first[0], second[0] if second is not None else rest[k:]
+    slash = rest.find("/")
+    body = slash + 1 if slash > 0 else 0  # where the first name starts past its prefix
+    quote = rest.find('"', body)
+    if quote > 0 and rest[quote - 1].isspace():
+        second = unquote_c(rest, quote)
+        if second is not None:
+            return rest[:quote].rstrip(), second[0]
+    # `<prefix>/NAME <prefix>/NAME`: the second name starts after the first slash past the
+    # separator, and is as long as the first; so one separator at most fits, found in one pass
+    slashes = [m.start() for m in re.finditer("/", rest)]
+    end = len(rest)
+    for gap in re.finditer(r"[ \t]", rest):
+        at = gap.start()
+        if at < body:
+            continue
+        cut = end - 1 - (at - body)  # where the second name's prefix must end
+        if cut <= at + 1 or rest[cut] != "/":
+            continue
+        k = bisect.bisect_left(slashes, at + 1)  # the first slash past the separator
+        if k < len(slashes) and slashes[k] == cut and rest[cut + 1:] == rest[body:at]:
+            return rest[:at], rest[at + 1:]
+    for sep in (" b/", "\tb/"):
+        at = rest.find(sep, body)
+        if at > 0:
+            return rest[:at], rest[at + 1:]
+    parts = rest.split(None, 1)
+    if len(parts) == 2:
+        return parts[0], parts[1].strip()
+    return None, None
 
 
 # `diff -u -r1.2 f.c`, `diff -urN a/ b/` (not C code such as `diff -= HZ;`)
@@ -231,23 +395,28 @@ def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
             index_name, index_line = _name(line[7:]), lineno
             cur = None
         elif line.startswith("diff --git "):
-            m = GIT_RE.match(line)
-            if not m:
-                raise UserError("malformed 'diff --git' line", path=source, line=lineno)
-            a, b = _name(m.group(1))[2:], _name(m.group(2))[2:]
-            pending_git = RawFile(FileNames(a and "a/" + a, b and "b/" + b, None, lineno), lineno, git=True)
+            a, b = _git_header_names(line[11:])
+            pending_git = RawFile(FileNames(a, b, None, lineno), lineno, git=True)
             files.append(pending_git)
             cur = pending_git
         elif pending_git is not None and cur is pending_git and line.startswith(_GIT_META):
             key, _, value = line.rpartition(" ") if line.startswith("index ") else _meta_split(line)
-            cur.meta[key.strip()] = value
+            key = key.strip()
+            cur.meta[key] = _meta_name(value) if key.endswith((" from", " to")) else value
         elif line.startswith("GIT binary patch") or (line.startswith("Binary files ") and cur is not None):
             if cur is None:
                 raise UserError("binary patch outside a file section", path=source, line=lineno)
             cur.binary = True
         elif line.startswith("--- ") and i + 1 < n and lines[i + 1].startswith("+++ "):
-            old, new = _name(line[4:]), _name(lines[i + 1][4:])
-            if pending_git is not None and cur is pending_git and not cur.hunks:
+            git = pending_git is not None and cur is pending_git and not cur.hunks
+            (old, old_stamp), (new, new_stamp) = _split_field(line[4:], git), _split_field(lines[i + 1][4:], git)
+            if DEV_NULL not in (old, new) and not git:
+                # `diff -N`: the side stamped with the epoch does not exist (GNU patch, git apply)
+                if _is_epoch(old_stamp) and not _is_epoch(new_stamp):
+                    old = DEV_NULL
+                elif _is_epoch(new_stamp) and not _is_epoch(old_stamp):
+                    new = DEV_NULL
+            if git:
                 cur.names = FileNames(old, new, None, cur.lineno)
             else:
                 cur = RawFile(FileNames(old, new, index_name, index_line or lineno), index_line or lineno)
@@ -260,6 +429,10 @@ def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
     for f in files:
         if f.git:
             _git_names(f)
+            if not (f.names.old or f.names.new):
+                raise UserError("malformed 'diff --git' line: no file names, and none below it",
+                                path=source, line=f.lineno)
+        _check_text(f, source)
     if not files:
         raise UserError("no patch found in the input (only prose or garbage)", path=source, line=first_line)
     return files
@@ -270,6 +443,24 @@ def _meta_split(line: str) -> tuple[str, str, str]:
         if line.startswith(prefix):
             return prefix.strip(), " ", line[len(prefix):]
     return line, "", ""
+
+
+def _check_text(f: RawFile, source: str) -> None:
+    """Refuse a name no file can have: a character that stands for no byte (a lone surrogate)."""
+    for name in (f.names.old, f.names.new, f.names.index):
+        if name:
+            try:
+                name.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                shown = name.encode("utf-8", "backslashreplace").decode("utf-8")
+                raise UserError(f"file name with a character that stands for no byte: '{shown}'",
+                                path=source, line=f.names.lineno or f.lineno) from None
+
+
+def _meta_name(value: str) -> str:
+    """A name in `rename from`, `copy to`...: C-quoted, or the whole rest of the line (git's find_name)."""
+    quoted = unquote_c(value) if value.startswith('"') else None
+    return quoted[0] if quoted is not None else value
 
 
 def _git_names(f: RawFile) -> None:
