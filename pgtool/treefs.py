@@ -58,27 +58,28 @@ def is_git_dir_name(component: str) -> bool:
 
 
 def refusal(rel: str) -> str | None:
-    """Why `rel` breaks the path policy, or None when it may be used."""
+    """Why `rel` breaks the path policy ("it ..."), or None when it may be used."""
     if not rel:
-        return "empty file name"
+        return "is empty"
     if _CONTROL.search(rel):
-        return "file name with control characters"
+        return "has control characters"
     if rel.startswith("/"):
-        return "absolute file name"
+        return "is absolute"
     for part in rel.split("/"):
-        if part in ("", ".", ".."):
-            return "file name with '..', '.' or an empty component" if part else "file name with '//' or a trailing '/'"
+        if part == "..":
+            return "has a '..' component"
+        if part in ("", "."):
+            return "has an empty or '.' component"
         if is_git_dir_name(part):
-            return "file name inside git's own folder (.git)"
+            return "is inside git's own folder (.git)"
     return None
 
 
-def check_rel(rel: str, *, source: str | None = None, line: int | None = None, what: str = "") -> str:
+def check_rel(rel: str, *, source: str | None = None, line: int | None = None, what: str = "file name") -> str:
     """`rel` when it passes the policy; else a PathRefused naming `source` and `line`."""
     why = refusal(rel)
     if why:
-        label = f"{what} " if what else ""
-        raise PathRefused(f"refusing {label}{why}: '{printable(rel)}'", path=source, line=line)
+        raise PathRefused(f"refusing {what} '{printable(rel)}': it {why}", path=source, line=line)
     return rel
 
 
@@ -293,6 +294,11 @@ class Tree:
             os.unlink(tmp, dir_fd=fd_dir)
         os.symlink(target, tmp, dir_fd=fd_dir)
         os.rename(tmp, name, src_dir_fd=fd_dir, dst_dir_fd=fd_dir)
+
+    def touch(self, rel: str) -> None:
+        """Set the mtime of the existing file `rel` to now (never through a link)."""
+        fd_dir, name = self.parent(rel)
+        os.utime(name, dir_fd=fd_dir, follow_symlinks=False)
 
     def unlink(self, rel: str, missing_ok: bool = True) -> None:
         try:

@@ -737,7 +737,7 @@ def _apply_locked(sources: list[str], tree: Path, t: treefs.Tree, opts: Options,
         if stopped:
             break
         if opts.commit and not opts.check and write:
-            _refuse_dirty_commit(tree, results[-1], overlay)
+            refuse_dirty_commit(tree, results[-1])
             if results[-1].status == "failed":
                 stopped = True
                 break
@@ -748,7 +748,8 @@ def _apply_locked(sources: list[str], tree: Path, t: treefs.Tree, opts: Options,
             rejects.clear()
             overlay.seen.clear()  # the next message's expectations are the tree as committed
     ok = not stopped and all(r.status in ("applied", "checked") for r in results)
-    if not opts.check and not opts.commit and (ok or (opts.reject and not stopped)) and (pending or rejects):
+    if (not opts.check and (not opts.commit or not write) and (ok or (opts.reject and not stopped))
+            and (pending or rejects)):
         planned = _writes(pending, rejects, modes, overlay)
         if write:
             if progress and len(pending) >= 100:
@@ -758,15 +759,20 @@ def _apply_locked(sources: list[str], tree: Path, t: treefs.Tree, opts: Options,
     return ApplyResult(results, written, recovered), planned
 
 
-def _refuse_dirty_commit(tree: Path, result: PatchResult, overlay: _Overlay) -> None:
+def refuse_dirty_commit(tree: Path, result: PatchResult) -> None:
     """git am's rule: a patch is not committed over uncommitted changes to the files it touches."""
     touched = sorted({p for fr in result.files for p in (fr.path, fr.old_path) if p})
-    dirty = sorted(p for p in _dirty(tree, touched) if p in touched and overlay.seen.get(p) is not None)
+    dirty = sorted(p for p in _dirty(tree, touched) if p in touched)
     if dirty:
         result.status = "failed"
         result.error = (f"{', '.join(dirty[:5])}{' ...' if len(dirty) > 5 else ''}: uncommitted changes in a file "
                         "the patch touches; refusing to commit them under the mail's author (commit or stash "
                         "them first, as git am requires)")
+
+
+def git_commit(tree: Path, source: str, rels: list[str]) -> str:
+    """Commit `rels` as the (first) message of `source` says: its author, date and subject."""
+    return _git_commit(tree, mail.read_messages(read_input(source), source)[0], rels)
 
 
 def _merge(parts: list[PatchResult]) -> PatchResult:
@@ -854,8 +860,6 @@ def _writes(pending: dict, rejects: dict, modes: dict, overlay: _Overlay) -> lis
         mode = modes.get(rel)
         if mode is None and content is not None and overlay.is_link(rel):
             mode = writer.LINK  # a link patched in place stays a link
-        if mode is not None and content is not None and stat.S_IFMT(mode) == writer.LINK:
-            treefs.check_link_target(rel, content)
         writes.append(writer.FileWrite(rel, content, mode, overlay.seen.get(rel, writer.UNCHECKED)))
     for rel, text in rejects.items():
         writes.append(writer.FileWrite(rel, text.encode("utf-8", "surrogateescape")))

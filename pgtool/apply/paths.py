@@ -185,7 +185,7 @@ def _safe(tree: Path, rel: str, source: str, lineno: int, lookups: Lookups | Non
     about a symlink itself, `link_ok`) that is one."""
     why = treefs.refusal(rel)
     if why:
-        raise treefs.PathRefused(f"refusing {why}: '{printable(rel)}'", path=source, line=lineno)
+        raise treefs.PathRefused(f"refusing file name '{printable(rel)}': it {why}", path=source, line=lineno)
     lookups = lookups or Lookups(tree)
     parts = rel.split("/")
     prefix = ""

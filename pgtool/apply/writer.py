@@ -150,6 +150,8 @@ def _plan(t: treefs.Tree, writes: list[FileWrite], token: str) -> _Plan:
     seen: set[str] = set()
     for w in writes:
         treefs.check_rel(w.path, source=t.root)
+        if w.link and w.content is not None:
+            treefs.check_link_target(w.path, w.content)
         if w.path in seen:
             raise UserError(f"'{treefs.printable(w.path)}' is written twice in one change", path=t.root)
         seen.add(w.path)

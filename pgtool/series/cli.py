@@ -49,8 +49,8 @@ def _say(msg: str) -> None:
 
 
 def _report_push(outcome: ops.PushOutcome, stack: Stack) -> None:
-    for name in outcome.recovered:
-        click.echo(f"Recovered from an interrupted push of {name}: its files are restored", err=True)
+    for message in outcome.recovered:
+        click.echo(f"pgtool: {message}", err=True)
     for p in outcome.pushed:
         click.echo(f"Applying patch {p.name}")
         for line in patch_lines(p.result):

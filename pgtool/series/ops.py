@@ -1,28 +1,36 @@
 """Push, pop and import: the queue operations on top of the apply engine.
 
-Push is the apply engine (repair, match, one atomic write) wrapped in quilt's
-bookkeeping: the files a patch will touch are backed up in `.pc/<patch>/`
-before it is written, and it is recorded as applied only after the write.
-A crash between the two leaves a backup folder that is not on the stack;
-`recover()` puts those files back, so the next command starts from the
-pre-push tree. Pop restores the backups, exactly the pre-push bytes.
+A push is one atomic change: the apply engine plans the patch's writes
+(repair, match) without writing, and the writer commits them together with
+quilt's bookkeeping (the backups in `.pc/<patch>/`, its stamp, the new
+`applied-patches`, pgtool's record of what the push left) in one journal,
+so a killed push leaves the tree fully before or fully after it. A pop is
+the same, backwards: the backups go back, the bookkeeping goes, in one
+change. Both hold the tree lock from their first read to their last write,
+and both first let the writer finish or undo an interrupted change.
+
+Pop refuses to lose work (quilt: "does not remove cleanly"): a file that no
+longer holds what the push left (by content: the record's digests; for a
+patch quilt pushed, quilt's own check of re-applying the patch to the
+backups) is kept unless -f.
 """
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pgtool.apply import engine, mail
+from pgtool import treefs
+from pgtool.apply import engine, mail, writer
 from pgtool.errors import UserError
-from pgtool.series.queue import Series, SeriesEntry, Stack
+from pgtool.series.queue import PC, Series, SeriesEntry, Stack
 
 Progress = Callable[[str], None]
-_COMMITS = ".pgtool-commits"   # in .pc/: patch name -> commit, for --commit pops
 
 
 @dataclass
@@ -44,24 +52,6 @@ class PushOutcome:
         return 1 if self.failed else 0
 
 
-def recover(stack: Stack) -> list[str]:
-    """Undo a push that died between its backup and its stack entry."""
-    if not stack.pc.is_dir():
-        return []
-    applied = set(stack.applied())
-    undone = []
-    for entry in sorted(stack.pc.iterdir()):
-        if not entry.is_dir() or entry.name.startswith(".") or entry.name in applied:
-            continue
-        name = entry.name
-        stack_applied = stack.applied()
-        # restore() works on the top of the stack: make it the top for a moment
-        (stack.pc / "applied-patches").write_text("\n".join(stack_applied + [name]) + "\n")
-        stack.restore(name)
-        undone.append(name)
-    return undone
-
-
 def _touched(result: engine.PatchResult) -> list[str]:
     files = set()
     for fr in result.files:
@@ -74,10 +64,11 @@ def _touched(result: engine.PatchResult) -> list[str]:
 def unapplied(series: Series, stack: Stack) -> list[SeriesEntry]:
     applied = stack.applied()
     names = [e.name for e in series.entries]
+    lines = stack.applied_lines() if applied else {}
     for name in applied:
         if name not in names:
-            raise UserError(f"applied patch {name} is not in the series (wrong --series?)",
-                            path=str(series.path))
+            raise UserError(f"applied patch {name} is not in the series {series.path} (wrong --series?)",
+                            path=str(stack.pc / "applied-patches"), line=lines.get(name))
     if applied and names[:len(applied)] != applied:
         raise UserError("the applied patches are not the first ones of the series", path=str(series.path))
     return series.entries[len(applied):]
@@ -86,85 +77,158 @@ def unapplied(series: Series, stack: Stack) -> list[SeriesEntry]:
 def push(tree: Path, series: Series, count: int | None = 1, *, fuzz: int = 0, commit: bool = False,
          progress: Progress | None = None) -> PushOutcome:
     """Push the next `count` patches (None: all) onto `tree`."""
-    stack = Stack(tree)
-    outcome = PushOutcome(recovered=recover(stack))
-    todo = unapplied(series, stack)
-    if not todo:
-        raise UserError("no patches to push: the series is fully applied", path=str(series.path))
-    if count is not None:
-        todo = todo[:count]
-    if commit and not (tree / ".git").exists():
-        raise UserError("--commit needs a git tree", path=str(tree))
-    for entry in todo:
-        patch_file = series.patch_path(entry)
-        if not patch_file.is_file():
-            raise UserError(f"patch {entry.name} does not exist", path=str(series.path), line=entry.line)
-        if progress:
-            progress(f"Applying patch {entry.name}")
-        opts = engine.Options(strip=entry.strip, fuzz=fuzz, reverse=entry.reverse, check=True)
-        checked = engine.apply_patches([str(patch_file)], tree, opts).patches[0]
-        files = _touched(checked)
-        if checked.status != "checked":
-            outcome.failed = Pushed(entry.name, checked, files)
-            break
-        stack.ensure_db(series.patches_dir)
-        stack.backup(entry.name, files)
-        opts.check = False
-        opts.commit = commit  # the engine commits like `git am` right after its write
-        result = engine.apply_patches([str(patch_file)], tree, opts).patches[0]
+    with treefs.lock(tree):
+        outcome = PushOutcome()
+        message = writer.recover(tree)
+        if message:
+            outcome.recovered.append(message)
+        stack = Stack(tree)
+        todo = unapplied(series, stack)
+        if not todo:
+            raise UserError("no patches to push: the series is fully applied", path=str(series.path))
+        if count is not None:
+            todo = todo[:count]
+        if commit and not (tree / ".git").exists():
+            raise UserError("--commit needs a git tree", path=str(tree))
+        for entry in todo:
+            pushed = _push_one(tree, series, stack, entry, fuzz, commit, progress)
+            if pushed.result.status != "applied":
+                outcome.failed = pushed
+                break
+            outcome.pushed.append(pushed)
+        return outcome
+
+
+def _push_one(tree: Path, series: Series, stack: Stack, entry: SeriesEntry, fuzz: int, commit: bool,
+              progress: Progress | None) -> Pushed:
+    patch_file = series.patch_path(entry)
+    if not patch_file.is_file():
+        raise UserError(f"patch {entry.name} does not exist", path=str(series.path), line=entry.line)
+    if progress:
+        progress(f"Applying patch {entry.name}")
+    opts = engine.Options(strip=entry.strip, fuzz=fuzz, reverse=entry.reverse, commit=commit)
+    planned, writes = engine.plan_patches([str(patch_file)], tree, opts, write=False)
+    result = planned.patches[0]
+    files = _touched(result)
+    if result.status != "applied":
+        return Pushed(entry.name, result, files)
+    if commit:
+        engine.refuse_dirty_commit(tree, result)
         if result.status != "applied":
-            # the tree changed between the check and the write: nothing was written
-            shutil.rmtree(stack.backup_dir(entry.name))
-            outcome.failed = Pushed(entry.name, result, files)
-            break
-        stack.push_done(entry.name, patch_file)
-        pushed = Pushed(entry.name, result, files, result.commit)
-        if result.commit:
-            _record_commit(stack, entry.name, result.commit)
-        outcome.pushed.append(pushed)
-    return outcome
+            return Pushed(entry.name, result, files)
+    with treefs.Tree(tree) as t:
+        before = {rel: t.entry(rel) for rel in files}
+    applied = stack.applied()
+    record = stack.record()
+    post = {w.path: treefs.digest("link" if w.link else "file", w.content) for w in writes}
+    record[entry.name] = {
+        "post": {rel: post.get(rel, before[rel].state()) for rel in files},
+        "backups": {rel: before[rel].state() for rel in files},
+    }
+    bookkeeping = (stack.db_writes(series.patches_dir) + stack.backup_writes(entry.name, before)
+                   + [stack.applied_write(applied + [entry.name]), stack.record_write(record)])
+    writer.commit(tree, writes + bookkeeping)
+    stack.stamp(entry.name)
+    pushed = Pushed(entry.name, result, files)
+    if commit:
+        pushed.commit = result.commit = engine.git_commit(tree, str(patch_file), files)
+        _record_commit(tree, stack, entry.name, pushed.commit)
+    return pushed
 
 
 def pop(tree: Path, count: int | None = 1, *, force: bool = False, commit: bool = False) -> list[str]:
     """Pop the top `count` patches (None: all); returns their names."""
-    stack = Stack(tree)
-    recover(stack)
-    applied = stack.applied()
-    if not applied:
-        raise UserError("no patches applied", path=str(tree))
-    todo = list(reversed(applied))
-    if count is not None:
-        todo = todo[:count]
-    popped = []
-    for name in todo:
-        if not force:
-            _check_unchanged(stack, name)
-        sha = _recorded_commit(stack, name)
-        if commit and sha:
-            _uncommit(tree, sha, name)
-        stack.restore(name)
-        _forget_commit(stack, name)
-        popped.append(name)
-    return popped
+    with treefs.lock(tree):
+        writer.recover(tree)
+        stack = Stack(tree)
+        applied = stack.applied()
+        if not applied:
+            raise UserError("no patches applied", path=str(tree))
+        todo = list(reversed(applied))
+        if count is not None:
+            todo = todo[:count]
+        popped = []
+        for name in todo:
+            _pop_one(tree, stack, name, force, commit)
+            popped.append(name)
+        return popped
 
 
-def _check_unchanged(stack: Stack, name: str) -> None:
+def _pop_one(tree: Path, stack: Stack, name: str, force: bool, commit: bool) -> None:
+    backups = stack.complete_backups(name)
+    if not backups and not stack.backup_dir(name).is_dir():
+        raise UserError(f"patch {name} has no backups in {PC}/; cannot pop it", path=str(stack.backup_dir(name)))
+    with treefs.Tree(tree) as t:
+        current = {b.rel: t.entry(b.rel) for b in backups}
+    if not force:
+        _check_removes_cleanly(tree, stack, name, backups, current)
+    sha = _recorded_commit(stack, name)
+    if commit and sha:
+        _uncommit(tree, sha, name)
+    record = stack.record()
+    record.pop(name, None)
+    writes = stack.restore_writes(name, backups, current)
+    writes += [stack.applied_write(stack.applied()[:-1]), stack.record_write(record)]
+    writer.commit(tree, writes)
+
+
+def _check_removes_cleanly(tree: Path, stack: Stack, name: str, backups, current: dict) -> None:
     """Refuse to pop over edits made after the push (quilt: 'does not remove cleanly')."""
-    stamp = stack.backup_dir(name) / ".timestamp"
-    if not stamp.exists():
+    mine = stack.record().get(name)
+    if isinstance(mine, dict) and isinstance(mine.get("post"), dict) and isinstance(mine.get("backups"), dict):
+        for b in backups:
+            saved = treefs.digest("link" if b.link else "file", b.data) if b.data is not None else None
+            if mine["backups"].get(b.rel, "?") != saved:
+                raise UserError(f"patch {name}: the backup of {b.rel} changed since the push; not restoring it "
+                                "(enforce with -f)", path=str(stack.backup_dir(name) / b.rel))
+            if current[b.rel].state() != mine["post"].get(b.rel, "?"):
+                raise UserError(f"patch {name} does not remove cleanly: {b.rel} changed since the push "
+                                "(refresh it or enforce with -f)", path=str(tree / b.rel))
         return
-    limit = stamp.stat().st_mtime
-    for rel in stack.files_of(name):
-        target = stack.tree / rel
-        if target.exists() and target.stat().st_mtime > limit:
-            raise UserError(f"patch {name} does not remove cleanly: {rel} changed since the push "
-                            "(refresh it or enforce with -f)", path=str(target))
+    # pushed by quilt (or the record is not this tree's): quilt's own check, the patch re-applied
+    # to the backups must give the files as they are now
+    expected = _reapplied(stack, name, backups)
+    for b in backups:
+        e = current[b.rel]
+        now = e.data if e.kind in ("file", "link") else None
+        if expected is None or expected.get(b.rel) != now:
+            raise UserError(f"patch {name} does not remove cleanly: {b.rel} differs from what the patch "
+                            "makes of its backup (refresh it or enforce with -f)", path=str(tree / b.rel))
+
+
+def _reapplied(stack: Stack, name: str, backups) -> dict[str, bytes | None] | None:
+    """The files as the patch makes them from the backups (quilt's check_for_pending_changes)."""
+    setting = stack.patches_setting()
+    if setting is None:
+        return None
+    patches = Path(setting) if setting.startswith("/") else stack.tree / setting
+    try:
+        series = Series.load(patches / "series")
+        entry = series.entries[series.index(name)]
+    except UserError:
+        return None
+    with tempfile.TemporaryDirectory(prefix="pgtool-pop-") as scratch:
+        root = Path(scratch)
+        with treefs.Tree(root) as t:
+            for b in backups:
+                if b.data is not None and not b.link:
+                    t.create(b.rel, b.data)
+                elif b.link:
+                    t.replace_link(b.rel, b.data or b"")
+        opts = engine.Options(strip=entry.strip, reverse=entry.reverse)
+        try:
+            result = engine.apply_patches([str(series.patch_path(entry))], root, opts)
+        except UserError:
+            return None
+        if result.exit_code:
+            return None
+        with treefs.Tree(root) as t:
+            return {b.rel: t.entry(b.rel).data for b in backups}
 
 
 # --- git (--commit): push like `git am`, pop like resetting that commit -----
 
 def _git(tree: Path, *args: str, env: dict | None = None) -> str:
-    import os
     proc = subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True,
                           env=dict(os.environ, **(env or {})))
     if proc.returncode:
@@ -183,36 +247,15 @@ def _uncommit(tree: Path, sha: str, name: str) -> None:
         _git(tree, "reset", "-q", "--", *files.splitlines())
 
 
-def _commits(stack: Stack) -> dict[str, str]:
-    path = stack.pc / _COMMITS
-    if not path.exists():
-        return {}
-    pairs = (line.split(" ", 1) for line in path.read_text().splitlines() if " " in line)
-    return {name: sha for sha, name in pairs}
-
-
-def _save_commits(stack: Stack, commits: dict[str, str]) -> None:
-    path = stack.pc / _COMMITS
-    if commits:
-        path.write_text("".join(f"{sha} {name}\n" for name, sha in commits.items()))
-    elif path.exists():
-        path.unlink()
-
-
-def _record_commit(stack: Stack, name: str, sha: str) -> None:
-    commits = _commits(stack)
-    commits[name] = sha
-    _save_commits(stack, commits)
+def _record_commit(tree: Path, stack: Stack, name: str, sha: str) -> None:
+    record = stack.record()
+    record.setdefault(name, {})["commit"] = sha
+    writer.commit(tree, [stack.record_write(record)])
 
 
 def _recorded_commit(stack: Stack, name: str) -> str | None:
-    return _commits(stack).get(name)
-
-
-def _forget_commit(stack: Stack, name: str) -> None:
-    commits = _commits(stack)
-    if commits.pop(name, None) and stack.pc.is_dir():
-        _save_commits(stack, commits)
+    sha = stack.record().get(name, {}).get("commit")
+    return sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{40,64}", sha) else None
 
 
 # --- import ------------------------------------------------------------------
@@ -260,10 +303,15 @@ def import_mail(sources: list[str], series: Series, tree: Path | None = None) ->
             prose = msg.body_prose.strip()
             text = "\n".join(header) + "\n\n" + (prose + "\n\n" if prose else "") + diff
             path = series.patches_dir / name
-            if path.exists():
-                raise UserError("patch file already exists", path=str(path))
             series.patches_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", errors="surrogateescape")
+            try:  # a new file, never through a link: an existing one is the user's
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+            except FileExistsError:
+                raise UserError("patch file already exists", path=str(path)) from None
+            try:
+                treefs.write_all(fd, text.encode("utf-8", "surrogateescape"))
+            finally:
+                os.close(fd)
             series.append(name)
             added.append((name, note))
     return added
