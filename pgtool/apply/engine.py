@@ -23,7 +23,6 @@ clean patch text alone.
 from __future__ import annotations
 
 import gc
-import os
 import stat
 from dataclasses import dataclass, field
 from operator import attrgetter

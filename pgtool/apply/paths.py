@@ -150,7 +150,9 @@ def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, cre
             rel = strip(names.index, 0)
         if rel is None:
             raise UserError("cannot tell which file to create", path=source, line=names.lineno)
-        return _safe(tree, rel, source, names.lineno, lookups, link_ok)
+        # a link an earlier section of this run deletes is no longer in the way
+        gone = staged is not None and rel in staged and staged[rel] is None
+        return _safe(tree, rel, source, names.lineno, lookups, link_ok or gone)
     for cand in candidates:
         rel = strip(cand, lvl)
         if exists(tree, rel, staged, lookups):

@@ -532,8 +532,10 @@ def _invalid(journal, t: treefs.Tree, st: os.stat_result) -> str | None:
         if op.get("how") not in ("delete", "rewrite", "rename"):
             return "a malformed apply journal"
         for key in ("pre", "post"):
-            if op.get(key) is not None and not (isinstance(op[key], str) and _DIGEST.match(op[key])):
+            if op.get(key) not in (None, "dir") and not (isinstance(op[key], str) and _DIGEST.match(op[key])):
                 return "a malformed apply journal"
+        if op.get("pre_kind") not in ("file", "link", "dir", "absent"):
+            return "a malformed apply journal"
         for key in ("at", "size", "pre_at", "pre_size"):
             if key in op and not (isinstance(op[key], int) and op[key] >= 0):
                 return "a malformed apply journal"
@@ -619,6 +621,11 @@ def _recover_committed(t: treefs.Tree, journal: dict, mode: str, where: str) -> 
 def _undo(t: treefs.Tree, journal: dict, states: list[str], data) -> None:
     """Put back every pre-image the change replaced, leaving files the user changed as they are."""
     ops = journal["ops"]
+    for op in ops:  # the temp files the change did not get to rename
+        if op.get("tmp"):
+            st = t.lstat(op["tmp"])
+            if st is not None and not stat.S_ISDIR(st.st_mode):
+                t.unlink(op["tmp"])
     back = [i for i, s in enumerate(states) if s in ("done", "torn")]
     for i in back:
         if ops[i]["pre_kind"] in ("absent", "dir"):
@@ -634,8 +641,3 @@ def _undo(t: treefs.Tree, journal: dict, states: list[str], data) -> None:
             t.replace(op["path"], bytes(_slice(data, op["pre_at"], op["pre_size"])), op.get("pre_mode", 0o644))
         elif op["pre_kind"] == "link":
             t.replace_link(op["path"], bytes.fromhex(op["pre_link"]))
-    for op in ops:
-        if op.get("tmp"):
-            st = t.lstat(op["tmp"])
-            if st is not None and not stat.S_ISDIR(st.st_mode):
-                t.unlink(op["tmp"])
