@@ -116,5 +116,6 @@ def assert_one_line_error(proc: subprocess.CompletedProcess) -> None:
     """A refusal is one `pgtool: error: ...` line, no traceback."""
     assert_no_traceback(proc)
     err = proc.stderr.decode(errors="replace").strip().splitlines()
-    errors = [line for line in err if line.startswith("pgtool: error:") or line.startswith("error:")]
+    # pgtool's own errors, and click's for a bad option value ("Error: Invalid value ...")
+    errors = [line for line in err if line.startswith(("pgtool: error:", "error:", "Error:"))]
     assert errors, proc.stderr.decode(errors="replace") + proc.stdout.decode(errors="replace")
