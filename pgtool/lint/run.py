@@ -124,7 +124,7 @@ def analyse_text(path: str, text: str | None, settings: Settings, external: dict
     from pgtool.lint.source import parse_text
 
     if parsed is None:
-        parsed = parse_text(path, text)
+        parsed = parse_text(path, text, settings.rules_dir)
     rules = load_lock_rules(settings.rules_dir)
     ctx = checks.CheckContext(parsed.functions, {path: parsed.decls}, scope=scope,
                               rules_dir=settings.rules_dir, budget=settings.budget,

@@ -222,8 +222,8 @@ def lint_change(changes: list[FileChange], settings: Settings) -> LintResult:
                 old_text = reduce_text(old_text, old_b, _keep_closure(old_b, old_text, hit))
             if new_text is not None:
                 new_text = reduce_text(new_text, new_b, _keep_closure(new_b, new_text, hit))
-        old_parsed = parse_text(ch.path, old_text) if old_text is not None else None
-        new_parsed = parse_text(ch.path, new_text) if new_text is not None else None
+        old_parsed = parse_text(ch.path, old_text, settings.rules_dir) if old_text is not None else None
+        new_parsed = parse_text(ch.path, new_text, settings.rules_dir) if new_text is not None else None
         old_funcs = old_parsed.functions if old_parsed else []
         new_funcs = new_parsed.functions if new_parsed else []
         changed_functions += new_funcs

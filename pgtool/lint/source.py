@@ -13,8 +13,10 @@ import sys
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 100000))
 
 
-def parse_text(path: str, text: str):
-    """Parse one file's text into a `pgtool.cfront.ParsedFile`."""
+def parse_text(path: str, text: str, rules_dir: str | None = None):
+    """Parse one file's text into a `pgtool.cfront.ParsedFile`, with the
+    macro hints of `rules_dir` (the lint's --rules) when one is given."""
     from pgtool.cfront import parse_file
+    from pgtool.cfront.config import FrontendConfig
 
-    return parse_file(path, text=text)
+    return parse_file(path, text=text, config=FrontendConfig(rules=rules_dir) if rules_dir else None)
