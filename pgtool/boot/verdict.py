@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pgtool.errors import UserError
 from pgtool.rules import load_rules
+from pgtool.rules import rules_dir as find_rules_dir
 
 PASS, FAIL, ERROR = "pass", "fail", "error"
 EXIT_CODES = {PASS: 0, FAIL: 1, ERROR: 2}
@@ -58,24 +59,28 @@ class ConsoleRules:
     """The patterns of rules/console.toml, compiled."""
 
     def __init__(self, data: dict, source: str = "console.toml"):
-        settings = data.get("settings", {})
-        self.settle_seconds = float(settings.get("settle_seconds", 3))
-        self.max_excerpt_lines = int(settings.get("max_excerpt_lines", 60))
+        # Valid TOML of the wrong shape (a string where a table is expected, a
+        # missing key, a bad regex) is the rule file's error, named as such.
         try:
+            settings = data.get("settings", {})
+            self.settle_seconds = float(settings.get("settle_seconds", 3))
+            self.max_excerpt_lines = int(settings.get("max_excerpt_lines", 60))
             self.end_of_report = re.compile(settings.get("end_of_report", r"---\[ end "))
             self.ignore = [re.compile(p) for p in settings.get("ignore", [])]
             self.patterns = [
                 Pattern(entry["class"], re.compile(entry["regex"]), entry.get("title", entry["class"]))
                 for entry in data.get("pattern", [])
             ]
-        except (KeyError, re.error) as exc:
+        except KeyError as exc:
+            raise UserError(f"bad console pattern: missing key {exc}", path=source) from None
+        except (TypeError, AttributeError, ValueError, re.error) as exc:
             raise UserError(f"bad console pattern: {exc}", path=source) from None
         if not self.patterns:
             raise UserError("no [[pattern]] entries", path=source)
 
     @classmethod
     def load(cls, rules_dir: str | Path | None = None) -> "ConsoleRules":
-        return cls(load_rules("console", rules_dir))
+        return cls(load_rules("console", rules_dir), str(find_rules_dir(rules_dir) / "console.toml"))
 
     def match(self, line: str, line_no: int = 0) -> Report | None:
         text = strip_timestamp(line)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pgtool.errors import UserError
 from pgtool.rules import load_rules, rules_dir
 
 
@@ -69,7 +70,17 @@ def _alternation(patterns: list[str]) -> re.Pattern | None:
 def load_hints(explicit_dir: str | None = None) -> MacroHints:
     """Load `rules/macros.toml` (cached per process)."""
     data = load_rules("macros", explicit_dir)
-    raw = (rules_dir(explicit_dir) / "macros.toml").read_bytes()
+    path = rules_dir(explicit_dir) / "macros.toml"
+    try:
+        return _hints(data, path.read_bytes())
+    except KeyError as exc:
+        raise UserError(f"missing key {exc}", path=str(path)) from None
+    except (TypeError, AttributeError, ValueError, re.error) as exc:
+        # valid TOML of the wrong shape, or a pattern that is not a regular expression
+        raise UserError(f"unexpected content: {exc}", path=str(path)) from None
+
+
+def _hints(data: dict, raw: bytes) -> MacroHints:
     td, kw, at = data.get("typedefs", {}), data.get("keywords", {}), data.get("attributes", {})
     annotations = {}
     for kind in ("acquires", "releases", "must_hold"):

@@ -75,7 +75,14 @@ def load_lock_rules(explicit_dir: str | None = None) -> LockRules:
     data = load_rules("locks", explicit_dir)
     path = rules_dir(explicit_dir) / "locks.toml"
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    where = str(path)
+    try:
+        return _lock_rules(data, str(path), digest)
+    except (TypeError, AttributeError, ValueError) as exc:
+        # valid TOML of the wrong shape: a string where a table or a list is expected
+        raise _fail(f"unexpected content: {exc}", str(path)) from None
+
+
+def _lock_rules(data: dict, where: str, digest: str) -> LockRules:
     classes: dict[str, LockClass] = {}
     for name, spec in data.get("class", {}).items():
         kind = spec.get("kind", "binary")
