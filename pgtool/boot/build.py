@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ from typing import Callable
 from pgtool.boot import config as kconfig
 from pgtool.boot.proc import reap, spawn
 from pgtool.boot.toolchain import Toolchain
-from pgtool.errors import InfraError, UserError
+from pgtool.errors import InfraError, PgtoolError, UserError
+from pgtool.printable import printable
 from pgtool.tree import kernel_version
 
 Progress = Callable[[str], None]
@@ -67,6 +69,24 @@ def cache_root() -> Path:
     return Path(os.environ.get("PGTOOL_CACHE") or Path.home() / ".cache" / "pgtool")
 
 
+def usable_folder(folder: Path, what: str, error: type[PgtoolError] = InfraError) -> Path:
+    """Create `folder` if needed and prove a file can be written in it.
+
+    A cache folder that cannot be used (its parent is a file, it is read-only,
+    the disk is full) is a machine problem: one line naming the folder,
+    before anything runs, never a traceback or a kernel failure.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        hint = " (set PGTOOL_CACHE to a writable folder)" if error is InfraError else ""
+        raise error(f"{what} cannot be used: {exc.strerror or exc}{hint}",
+                    path=printable(str(folder))) from None
+    return folder
+
+
 def check_tree(tree: Path) -> str:
     """The tree's version; refuse with one line what this machine cannot build."""
     if not (tree / "Makefile").is_file():
@@ -93,7 +113,7 @@ def check_tree(tree: Path) -> str:
 
 
 def build_dir_for(tree: Path, spec: kconfig.ConfigSpec, toolchain: Toolchain) -> Path:
-    key = hashlib.sha256(f"{tree.resolve()}\0{spec.digest()}\0{toolchain.cc}".encode()).hexdigest()[:12]
+    key = hashlib.sha256(os.fsencode(tree.resolve()) + f"\0{spec.digest()}\0{toolchain.cc}".encode()).hexdigest()[:12]
     return cache_root() / "build" / f"{tree.resolve().name}-{spec.name}-{key}"
 
 
@@ -196,8 +216,7 @@ def build(tree: Path, spec: kconfig.ConfigSpec, toolchain: Toolchain, *,
     """Configure (if needed) and build bzImage; a failed compile is a result, not an exception."""
     tree = tree.resolve()
     check_tree(tree)
-    out = build_dir_for(tree, spec, toolchain)
-    out.mkdir(parents=True, exist_ok=True)
+    out = usable_folder(build_dir_for(tree, spec, toolchain), "the build folder")
     if shutil.disk_usage(out).free < 2 * 1024**3:
         raise InfraError("less than 2 GiB free for the kernel build", path=str(out))
     log = out / "build.log"

@@ -8,6 +8,7 @@ result with verdict `error` so CI keeps the log.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -16,11 +17,13 @@ from typing import Callable
 
 from pgtool.boot import config as kconfig
 from pgtool.boot import qemu
-from pgtool.boot.build import BuildResult, build, cache_root
+from pgtool.boot.build import BuildResult, build, build_dir_for, cache_root, check_tree, usable_folder
 from pgtool.boot.initramfs import MARKER, make_initramfs
 from pgtool.boot.proc import terminate_as_interrupt
-from pgtool.boot.toolchain import find_toolchain
+from pgtool.boot.toolchain import find_toolchain, require, required_programs
 from pgtool.boot.verdict import ERROR, FAIL, ConsoleRules, Verdict, classify
+from pgtool.errors import InfraError, UserError
+from pgtool.printable import printable
 from pgtool.tree import kernel_version
 
 Progress = Callable[[str], None]
@@ -63,12 +66,35 @@ def boot_check(tree: str | Path, config: str = "tiny", *, timeout: float = 120.0
                no_output: float = 60.0, keep: str | Path | None = None, append: str = "",
                accel: str = "auto", jobs: int | None = None, rules_dir: str | Path | None = None,
                progress: Progress = lambda msg: None) -> BootResult:
-    """Build `tree` for i386 with `config` and boot it; never leaves make or QEMU running."""
+    """Build `tree` for i386 with `config` and boot it; never leaves make or QEMU running.
+
+    Everything the run needs is checked before the build starts: the tree,
+    the config, the console rules, every program (`toolchain.require`), the
+    build folder in the cache and the --keep folder. A file system error past
+    that point (a full disk, a cache folder removed under the run) is an
+    InfraError naming the file, like every other machine problem.
+    """
     started = time.monotonic()
     tree = Path(tree).resolve()
     spec = kconfig.resolve(config)
     rules = ConsoleRules.load(rules_dir)
+    check_tree(tree)
     toolchain = find_toolchain()
+    require(required_programs(toolchain, tree, kconfig.compression(tree, spec), ((qemu.QEMU, qemu.PACKAGE),)))
+    usable_folder(build_dir_for(tree, spec, toolchain), "the build folder")
+    usable_folder(cache_root() / "initramfs", "the initramfs cache folder")
+    if keep:
+        usable_folder(Path(keep), "the --keep folder", UserError)
+    try:
+        return _build_and_boot(tree, spec, rules, toolchain, keep=keep, timeout=timeout, no_output=no_output,
+                               append=append, accel=accel, jobs=jobs, progress=progress, started=started)
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else tree
+        raise InfraError(exc.strerror or str(exc), path=printable(os.fsdecode(where))) from None
+
+
+def _build_and_boot(tree: Path, spec: kconfig.ConfigSpec, rules: ConsoleRules, toolchain, *, keep, timeout,
+                    no_output, append, accel, jobs, progress, started) -> BootResult:
     with terminate_as_interrupt():
         built = build(tree, spec, toolchain, progress=progress, jobs=jobs)
         base = _base_result(tree, spec, toolchain.version, built)

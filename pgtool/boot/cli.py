@@ -1,4 +1,11 @@
-"""`pgtool boot-check`: the thin click layer over `pgtool.boot.check.boot_check`."""
+"""`pgtool boot-check`: the thin click layer over `pgtool.boot.check.boot_check`.
+
+With `--json FILE` a JSON result is written whatever happens: a run that
+stops on bad input or a machine problem (a missing program, an unusable
+cache folder) writes verdict `error` with the one-line reason, so CI never
+reads a missing file or a machine problem as a kernel failure. The JSON
+file's own folder is checked before anything runs.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,8 @@ from pathlib import Path
 import click
 
 from pgtool.boot.check import BootResult, boot_check
-from pgtool.errors import InfraError
+from pgtool.errors import InfraError, PgtoolError, UserError
+from pgtool.printable import printable, printable_data
 from pgtool.tree import default_tree
 
 
@@ -36,11 +44,23 @@ def report(result: BootResult) -> str:
 
 
 def _write_json(path: Path, payload: dict) -> None:
-    text = json.dumps(payload, indent=2)
+    text = json.dumps(printable_data(payload), indent=2)
     if str(path) == "-":
         click.echo(text)
-    else:
+        return
+    try:
         path.write_text(text + "\n")
+    except OSError as exc:
+        raise UserError(f"cannot write the JSON result: {exc.strerror}", path=printable(str(path))) from None
+
+
+def _check_json_path(path: Path) -> None:
+    """Refuse a --json FILE that cannot be written before a build, not after it."""
+    if str(path) == "-":
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise UserError("cannot write the JSON result: no such folder", path=printable(str(folder)))
 
 
 @click.command("boot-check")
@@ -68,17 +88,22 @@ def boot_check_cmd(ctx: click.Context, tree, config, timeout, no_output, append,
 
     Exit status: 0 pass, 1 fail (build error or kernel failure), 2 error.
     """
+    tree = tree or default_tree()
+    if json_path:
+        _check_json_path(json_path)
     try:
-        result = boot_check(tree or default_tree(), config, timeout=timeout, no_output=no_output,
+        result = boot_check(tree, config, timeout=timeout, no_output=no_output,
                             keep=keep, append=append, accel=accel, jobs=jobs,
                             progress=(lambda m: None) if quiet else _progress)
-    except InfraError as exc:
-        # CI reads the JSON: a machine problem is verdict "error", not a kernel failure.
+    except PgtoolError as exc:
+        # CI reads the JSON: bad input or a machine problem is verdict "error", not a kernel failure.
         if json_path:
-            payload = {"verdict": "error", "class": "infrastructure", "headline": exc.one_line(), "exit_code": 2}
+            cls = "infrastructure" if isinstance(exc, InfraError) else "input"
+            payload = {"verdict": "error", "class": cls, "headline": exc.one_line(), "exit_code": exc.exit_code,
+                       "tree": str(tree), "config": config}
             _write_json(json_path, payload)
         raise
-    text = report(result)
+    text = printable(report(result))
     if json_path:
         _write_json(json_path, result.to_json())
     click.echo(text, err=json_path is not None and str(json_path) == "-")

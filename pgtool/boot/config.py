@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pgtool.errors import UserError
+from pgtool.printable import printable
 
 FRAGMENT_DIR = Path(__file__).resolve().parent / "fragments"
 BASE_FRAGMENT = FRAGMENT_DIR / "boot.config"
@@ -66,8 +67,31 @@ def resolve(config: str) -> ConfigSpec:
         return ConfigSpec(config, list(NAMED_CONFIGS[config]))
     path = Path(config)
     if not path.is_file():
-        raise UserError(f"unknown config {config!r}: use tiny, debug or a fragment file")
-    return ConfigSpec(path.stem, [BASE_FRAGMENT, path.resolve()])
+        raise UserError(f"unknown config {printable(config)!r}: use tiny, debug or a fragment file")
+    spec = ConfigSpec(path.stem, [BASE_FRAGMENT, path.resolve()])
+    requested(spec)  # an unreadable fragment or a bad line is refused now, not after tinyconfig
+    return spec
+
+
+# What `make tinyconfig` merges on top of allnoconfig, before our fragments.
+TREE_TINY_FRAGMENTS = ("kernel/configs/tiny.config", "arch/x86/configs/tiny.config")
+_COMPRESSION = re.compile(r"^CONFIG_KERNEL_(GZIP|BZIP2|LZMA|XZ|LZO|LZ4|ZSTD)=y\s*$", re.M)
+
+
+def compression(tree: Path, spec: ConfigSpec) -> str:
+    """The bzImage compression the build will use (`XZ`, `GZIP`, ...), read from
+    the tree's tiny.config files and the fragments, the last choice winning;
+    Kconfig's default, gzip, when none chooses."""
+    chosen = "GZIP"
+    for path in [*(tree / rel for rel in TREE_TINY_FRAGMENTS), *spec.fragments]:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        found = _COMPRESSION.findall(text)
+        if found:
+            chosen = found[-1]
+    return chosen
 
 
 def parse_fragment(path: Path, strict: bool = True) -> list[Option]:
@@ -76,7 +100,7 @@ def parse_fragment(path: Path, strict: bool = True) -> list[Option]:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise UserError(f"cannot read config fragment: {exc.strerror}", path=str(path)) from None
+        raise UserError(f"cannot read config fragment: {exc.strerror}", path=printable(str(path))) from None
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if m := _SET.match(line):
@@ -85,7 +109,7 @@ def parse_fragment(path: Path, strict: bool = True) -> list[Option]:
         elif m := _UNSET.match(line):
             options.append(Option(m.group(1), "n", path, number, strict))
         elif line and not line.startswith("#"):
-            raise UserError(f"not a Kconfig line: {raw.strip()!r}", path=str(path), line=number)
+            raise UserError(f"not a Kconfig line: {raw.strip()!r}", path=printable(str(path)), line=number)
     return options
 
 

@@ -32,6 +32,7 @@ from pgtool.boot.verdict import ConsoleRules
 from pgtool.errors import InfraError
 
 QEMU = "qemu-system-i386"
+PACKAGE = "qemu-system-x86"   # the Debian package that has it
 KVM_FIRST_OUTPUT = 8.0   # seconds a KVM boot gets to print its first byte
 
 
@@ -73,7 +74,7 @@ def qemu_version(qemu: str) -> tuple[int, int]:
 def find_qemu() -> str:
     path = shutil.which(QEMU)
     if not path:
-        raise InfraError(f"{QEMU} not found (install Debian's qemu-system-x86)")
+        raise InfraError(f"{QEMU} not found (install Debian's {PACKAGE})")
     return path
 
 
