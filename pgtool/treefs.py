@@ -65,13 +65,14 @@ def refusal(rel: str) -> str | None:
         return "has control characters"
     if rel.startswith("/"):
         return "is absolute"
-    for part in rel.split("/"):
-        if part == "..":
-            return "has a '..' component"
-        if part in ("", "."):
-            return "has an empty or '.' component"
-        if is_git_dir_name(part):
-            return "is inside git's own folder (.git)"
+    parts = rel.split("/")
+    if ".." in parts:
+        return "has a '..' component"
+    if "" in parts or "." in parts:
+        return "has an empty or '.' component"
+    low = rel.lower()
+    if ("git" in low) and any(is_git_dir_name(p) for p in parts):
+        return "is inside git's own folder (.git)"
     return None
 
 

@@ -27,6 +27,8 @@ from pgtool.errors import UserError
 @click.option("--check", is_flag=True, help="Only check that the patch applies; write nothing.")
 @click.option("--dry-run", is_flag=True, help="Same as --check.")
 @click.option("--reject", is_flag=True, help="Apply what applies; write failed hunks to .rej files.")
+@click.option("--ignore-whitespace/--no-ignore-whitespace", "whitespace", default=True, show_default=True,
+              help="Place a hunk ignoring whitespace when it matches nowhere exactly (reported per hunk).")
 @click.option("--commit", is_flag=True, help="Commit each patch with its mail's author, date and subject.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--emit-fixed", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -37,8 +39,8 @@ from pgtool.errors import UserError
               help="Undo an interrupted apply (keeping files edited since), or drop a journal pgtool did not "
                    "write for this tree.")
 @click.pass_context
-def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, commit, as_json, emit_fixed,
-              continue_, abort_recovery):
+def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, whitespace, commit, as_json,
+              emit_fixed, continue_, abort_recovery):
     """Apply PATCH... (diffs, mails, mboxes; '-' for stdin), mail damage included.
 
     Exit 0 applied, 1 did not apply (nothing written), 2 bad input.
@@ -60,7 +62,7 @@ def apply_cmd(ctx, patches, tree, strip, fuzz, reverse, check, dry_run, reject, 
     collecting = gc.isenabled()
     gc.disable()  # the engine pauses the cycle collector for its run; this keeps it paused for the report
     try:
-        _apply(patches, tree, strip, fuzz, reverse, check, dry_run, reject, commit, as_json, emit_fixed)
+        _apply(patches, tree, strip, fuzz, reverse, check, dry_run, reject, whitespace, commit, as_json, emit_fixed)
     finally:
         # When the process ends with this command the collector stays off: re-enabled, it would
         # walk the run's million objects (a large patch's hunks, kept for the report) once more
@@ -99,9 +101,9 @@ def _write_output(path: Path, text: str) -> None:
         raise UserError(f"cannot write the repaired patch: {exc.strerror}", path=str(path)) from None
 
 
-def _apply(patches, tree, strip, fuzz, reverse, check, dry_run, reject, commit, as_json, emit_fixed):
+def _apply(patches, tree, strip, fuzz, reverse, check, dry_run, reject, whitespace, commit, as_json, emit_fixed):
     opts = engine.Options(strip=strip, fuzz=fuzz, reverse=reverse, check=check or dry_run, reject=reject,
-                          commit=commit, fixed=emit_fixed is not None)
+                          commit=commit, whitespace=whitespace, fixed=emit_fixed is not None)
     progress = None if as_json else (lambda m: click.echo(f"pgtool apply: {m}", err=True))
     result = engine.apply_patches(list(patches), tree, opts, progress=progress)
     if emit_fixed is not None:

@@ -80,7 +80,7 @@ def check_name(name: str, source: str, lineno: int) -> None:
     parts = name.split("/")
     if ".." in parts:
         raise UserError(f"refusing file name with '..': '{printable(name)}'", path=source, line=lineno)
-    if any(treefs.is_git_dir_name(p) for p in parts):
+    if "git" in name.lower() and any(treefs.is_git_dir_name(p) for p in parts):
         raise treefs.PathRefused(f"refusing file name inside git's own folder (.git): '{printable(name)}'",
                                  path=source, line=lineno)
 
