@@ -1,4 +1,8 @@
-"""`pgtool parse PATH...`: what the C front-end makes of files (a diagnostic command)."""
+"""`pgtool parse PATH...`: what the C front-end makes of files (a diagnostic command).
+
+A file that cannot be read is listed as that file's failure; names that are
+not UTF-8 are shown with backslash escapes (`pgtool.printable`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 import click
 
 from pgtool.errors import UserError
+from pgtool.printable import printable, printable_data
 
 
 def _expand(paths: tuple[str, ...]) -> list[str]:
@@ -17,11 +22,11 @@ def _expand(paths: tuple[str, ...]) -> list[str]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            files.extend(str(f) for f in sorted(path.rglob("*.c")))
+            files.extend(str(f) for f in sorted(path.rglob("*.c")) if f.is_file())
         elif path.exists():
             files.append(p)
         else:
-            raise UserError("no such file or directory", path=p)
+            raise UserError("no such file or directory", path=printable(p))
     return files
 
 
@@ -56,10 +61,11 @@ def parse_cmd(ctx, paths, stats, as_json, jobs, cache, cache_dir, defines, rules
     for res in parse_files(files, jobs=jobs, cache_dir=cdir, config=config, progress=progress):
         results.append(res)
         if not as_json:
-            click.echo(f"{res.path}: {res.found} found, {len(res.functions)} parsed, {len(res.failures)} failed")
+            click.echo(printable(f"{res.path}: {res.found} found, {len(res.functions)} parsed, "
+                                 f"{len(res.failures)} failed"))
             for f in res.failures:
                 where = f" (in {f.name})" if f.name else ""
-                click.echo(f"{f.file}:{f.line}:1: error: {f.reason}{where}")
+                click.echo(printable(f"{f.file}:{f.line}:1: error: {f.reason}{where}"))
     wall = time.perf_counter() - start
     summary = summarize(results, wall)
     if as_json:
@@ -80,7 +86,7 @@ def parse_cmd(ctx, paths, stats, as_json, jobs, cache, cache_dir, defines, rules
             ],
             "total": summary,
         }
-        click.echo(json.dumps(payload, indent=1))
+        click.echo(json.dumps(printable_data(payload), indent=1))
     elif stats:
         click.echo(
             f"total: {summary['files']} files, {summary['lines']} lines, {summary['found']} functions found, "
@@ -88,5 +94,5 @@ def parse_cmd(ctx, paths, stats, as_json, jobs, cache, cache_dir, defines, rules
             f"{summary['wall_s']:.2f} s wall, {summary['lines_per_s']:.0f} lines/s"
         )
         for reason, count in summary["reasons"]:
-            click.echo(f"  {count:5d}  {reason}")
+            click.echo(printable(f"  {count:5d}  {reason}"))
     sys.exit(1 if summary["failed"] else 0)

@@ -23,13 +23,18 @@ from pgtool.cfront.tokens import blank_lines, tokenize
 from pgtool.errors import UserError
 
 
-def _read(path: str) -> str:
+def _read_bytes(path: str) -> bytes:
+    """The file's bytes; a file that cannot be read (missing, a folder, no
+    permission) is a UserError, which parse_files lists as that file's failure."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as exc:
         raise UserError(f"cannot read: {exc.strerror}", path=path) from None
-    return data.decode("utf-8", errors="surrogateescape")
+
+
+def _read(path: str) -> str:
+    return _read_bytes(path).decode("utf-8", errors="surrogateescape")
 
 
 def parse_file(path, *, text: str | None = None, config: FrontendConfig | None = None) -> ParsedFile:
@@ -194,15 +199,14 @@ def default_cache_dir() -> Path:
 
 
 def _cache_path(cache_dir: Path, path: str, data: bytes, key: str) -> Path:
-    digest = hashlib.sha256(key.encode() + b"\0" + path.encode() + b"\0" + data).hexdigest()
+    digest = hashlib.sha256(key.encode() + b"\0" + os.fsencode(path) + b"\0" + data).hexdigest()
     return cache_dir / digest[:2] / f"{digest[2:]}.pickle"
 
 
 def _parse_cached(path: str, config: FrontendConfig, cache_dir: str | None, key: str) -> ParsedFile:
     if cache_dir is None:
         return parse_file(path, config=config)
-    with open(path, "rb") as handle:
-        data = handle.read()
+    data = _read_bytes(path)
     entry = _cache_path(Path(cache_dir), path, data, key)
     try:
         with open(entry, "rb") as handle:

@@ -52,7 +52,8 @@ class Finding:
         """
         basis = "\0".join((self.family, self.check, _norm_path(self.file), self.function,
                            self.subject, _strip_numbers(self.message)))
-        return hashlib.sha1(basis.encode()).hexdigest()[:16]
+        # surrogateescape: a file name that is not UTF-8 keeps its own bytes
+        return hashlib.sha1(basis.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
     def to_dict(self) -> dict:
         return {

@@ -4,15 +4,23 @@ Text is what an editor's quickfix and a human read:
 `file:line:col: warning: func: message [check-id]` plus indented detail lines.
 JSON and SARIF are for CI; SARIF follows the OASIS 2.1.0 schema (a test
 validates it against the OASIS schema kept in tests/lint/data).
+
+Every format is valid UTF-8 whatever the file names are: a byte of a name
+that is not UTF-8 is shown as a backslash escape (`mm/caf\\xe9.c`,
+`pgtool.printable`), and a SARIF artifact URI percent-encodes the name's
+bytes (`mm/caf%E9.c`), which is how a URI carries them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from typing import Iterable
+from urllib.parse import quote
 
 from pgtool import __version__
 from pgtool.lint.findings import Finding, LintResult, sort_findings
+from pgtool.printable import printable, printable_data
 
 FORMATS = ("text", "json", "sarif")
 
@@ -45,7 +53,7 @@ def render_text(result: LintResult) -> str:
         out.append(f"fixed by this change ({len(result.fixed)}):")
         for f in sort_findings(result.fixed):
             out.append("  " + format_finding(f).replace("\n", "\n  "))
-    return "\n".join(out) + ("\n" if out else "")
+    return printable("\n".join(out) + ("\n" if out else ""))
 
 
 def summary_line(result: LintResult) -> str:
@@ -77,7 +85,7 @@ def render_json(result: LintResult) -> str:
             for x in sorted(result.failures, key=lambda x: (x.file, x.line))
         ],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return json.dumps(printable_data(doc), indent=2) + "\n"
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "note": "note"}
@@ -87,10 +95,15 @@ def _location(file: str, line: int, col: int | None = None, message: str | None 
     region: dict = {"startLine": max(1, line)}
     if col:
         region["startColumn"] = max(1, col)
-    loc: dict = {"physicalLocation": {"artifactLocation": {"uri": file}, "region": region}}
+    loc: dict = {"physicalLocation": {"artifactLocation": {"uri": _uri(file)}, "region": region}}
     if message:
         loc["message"] = {"text": message}
     return loc
+
+
+def _uri(file: str) -> str:
+    """A file name as a URI reference: its bytes, percent-encoded where a URI path needs it."""
+    return quote(os.fsencode(file), safe="/!$&'()*+,;=:@")
 
 
 def _rule_ids(findings: Iterable[Finding]) -> list[str]:
@@ -145,7 +158,7 @@ def render_sarif(result: LintResult) -> str:
             "results": results,
         }],
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return json.dumps(printable_data(doc), indent=2) + "\n"
 
 
 def render(result: LintResult, fmt: str) -> str:

@@ -31,6 +31,7 @@ from pgtool import __version__
 from pgtool.errors import UserError
 from pgtool.lint import checks
 from pgtool.lint.findings import FileFailure, Finding, LintResult
+from pgtool.printable import printable
 from pgtool.rules import rules_dir
 
 CACHE_VERSION = "lint-1"
@@ -116,6 +117,15 @@ def read_text(path: str) -> str:
         raise UserError(f"cannot read: {exc.strerror}", path=path) from None
 
 
+def _read_bytes(path: str) -> bytes | FileResult:
+    """The file's bytes, or the result of a file that cannot be read: it is
+    listed as not analysed, like a chunk the front-end cannot parse."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        return FileResult(path, failures=[FileFailure(path, 0, None, f"cannot read: {exc.strerror}")])
+
+
 def analyse_text(path: str, text: str | None, settings: Settings, external: dict | None = None,
                  scope: set | None = None, parsed=None) -> FileResult:
     """Parse one file's text (unless `parsed` is given) and run the families over it (no cache)."""
@@ -152,11 +162,10 @@ def analyse_text(path: str, text: str | None, settings: Settings, external: dict
 
 def _phase_a(args) -> FileResult:
     path, settings, digest = args
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return FileResult(path, failures=[FileFailure(path, 0, None, f"cannot read: {exc.strerror}")])
-    key = hashlib.sha256(f"A\0{digest}\0{path}\0".encode() + data).hexdigest()
+    data = _read_bytes(path)
+    if isinstance(data, FileResult):
+        return data
+    key = hashlib.sha256(f"A\0{digest}\0".encode() + os.fsencode(path) + b"\0" + data).hexdigest()
     cached = _cache_get(settings, key)
     if cached is not None:
         return cached
@@ -167,10 +176,12 @@ def _phase_a(args) -> FileResult:
 
 def _phase_b(args) -> FileResult:
     path, settings, digest, external = args
-    data = Path(path).read_bytes()
+    data = _read_bytes(path)
+    if isinstance(data, FileResult):
+        return data
     ext_digest = hashlib.sha256(pickle.dumps(sorted(
         (n, [(s.file, s.ops) for s in v]) for n, v in external.items()))).hexdigest()
-    key = hashlib.sha256(f"B\0{digest}\0{ext_digest}\0{path}\0".encode() + data).hexdigest()
+    key = hashlib.sha256(f"B\0{digest}\0{ext_digest}\0".encode() + os.fsencode(path) + b"\0" + data).hexdigest()
     cached = _cache_get(settings, key)
     if cached is not None:
         return cached
@@ -279,7 +290,11 @@ def lint_paths(paths: list[str], settings: Settings, progress=None) -> LintResul
 
 
 def collect_files(paths: list[str]) -> list[str]:
-    """Expand directories to their .c files (sorted, so runs are reproducible)."""
+    """Expand directories to their .c files (sorted, so runs are reproducible).
+
+    Names are kept as the file system gives them (a name that is not UTF-8
+    included); only what is shown goes through `printable()`.
+    """
     out: list[str] = []
     for p in paths:
         path = Path(p)
@@ -287,8 +302,10 @@ def collect_files(paths: list[str]) -> list[str]:
             out.extend(str(f) for f in sorted(path.rglob("*.c")) if f.is_file())
         elif path.is_file():
             out.append(str(path))
+        elif path.exists():
+            raise UserError("not a regular file or a folder", path=printable(str(p)))
         else:
-            raise UserError("no such file or directory", path=str(p))
+            raise UserError("no such file or directory", path=printable(str(p)))
     return out
 
 
@@ -299,6 +316,7 @@ def stderr_progress(enabled: bool):
 
     def show(n: int, total: int, what: str) -> None:
         filled = width * n // max(total, 1)
+        what = printable(what)
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {n}/{total} {what[-50:]:<50}")
         if n == total:
             sys.stderr.write("\n")

@@ -20,6 +20,7 @@ from pathlib import Path
 from pgtool.errors import UserError
 from pgtool.lint.findings import Finding, LintResult
 from pgtool.lint.run import Settings, analyse_text
+from pgtool.printable import printable
 
 C_SUFFIXES = (".c",)
 
@@ -69,16 +70,23 @@ def changes_from_base(tree: Path, base: str) -> list[FileChange]:
     _git(top, "rev-parse", "--verify", "-q", f"{base}^{{commit}}")
     # What git tracks, as `git diff REV` shows it: a new file counts once added (`git add -N`
     # is enough); an untracked scratch file must not block a commit it is not part of.
-    names = _git(top, "diff", "--name-status", "--no-renames", base, "--").splitlines()
+    # -z: names as they are (a name that is not UTF-8 is not C-quoted)
+    fields = _git(top, "diff", "--name-status", "-z", "--no-renames", base, "--").split("\0")
     out = []
-    for line in names:
-        status, _, rel = line.partition("\t")
+    for status, rel in zip(fields[0::2], fields[1::2]):
         if not rel.endswith(C_SUFFIXES):
             continue
         old = None if status.startswith("A") else _git(top, "show", f"{base}:{rel}")
-        new = None if status.startswith("D") else (top / rel).read_text(encoding="utf-8", errors="surrogateescape")
+        new = None if status.startswith("D") else _read(top / rel)
         out.append(_with_ranges(FileChange(str(top / rel), old, new)))
     return out
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", path=printable(str(path))) from None
 
 
 def changes_from_patch(tree: Path, patch: Path, fixed: str | None = None) -> list[FileChange]:
@@ -102,8 +110,7 @@ def changes_from_patch(tree: Path, patch: Path, fixed: str | None = None) -> lis
         old = None
         old_lines: list[str] = []
         if ch.old_path:
-            src = tree / ch.old_path
-            old = src.read_text(encoding="utf-8", errors="surrogateescape")
+            old = _read(tree / ch.old_path)
             old_lines = old.splitlines(keepends=True)
         new = None
         if ch.new_path:
@@ -318,7 +325,7 @@ def _new_flags_at_release(changes: list[FileChange], settings: Settings, changed
     for path in _files_calling(tree, calls):
         if path.resolve() in changed:
             continue
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        text = _read(path)
         res = analyse_text(str(path), text, replace(settings, families=("flags",)))
         found.extend(f for f in res.findings
                      if f.check == "flag-not-cleared-at-release" and f.subject in new_bits)
@@ -341,9 +348,9 @@ def _with_setters(finding: Finding, sites: list[tuple[str, int, str]]) -> Findin
 def _files_calling(tree: Path, calls: re.Pattern) -> list[Path]:
     """The .c files of the tree whose text calls one of `calls` (git grep when it can)."""
     if (tree / ".git").exists():
-        proc = subprocess.run(["git", "-C", str(tree), "grep", "-l", "-E", calls.pattern.replace("\\b", "\\<"),
+        proc = subprocess.run(["git", "-C", str(tree), "grep", "-l", "-z", "-E", calls.pattern.replace("\\b", "\\<"),
                                "--", "*.c"], capture_output=True, text=True, errors="surrogateescape")
         if proc.returncode in (0, 1):
-            return [tree / rel for rel in proc.stdout.splitlines()]
+            return [tree / rel for rel in proc.stdout.split("\0") if rel]
     return [p for p in sorted(tree.rglob("*.c"))
-            if calls.search(p.read_text(encoding="utf-8", errors="surrogateescape"))]
+            if p.is_file() and calls.search(_read(p))]

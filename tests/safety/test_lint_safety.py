@@ -45,6 +45,102 @@ def write(path: Path | bytes, data: bytes) -> None:
         handle.write(data)
 
 
+# -- file names that are not UTF-8 ---------------------------------------------------------------------
+
+@pytest.fixture
+def latin1_tree(tmp_path):
+    tree = tmp_path / "tree"
+    write(os.fsencode(tree / "mm") + b"/" + CAFE, LEAKY % b"f")
+    write(tree / "mm" / "plain.c", BALANCED % b"g")
+    return tree
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_name_not_utf8_is_linted_in_every_format(latin1_tree, tmp_path, fmt, jobs):
+    proc = pgtool("lint-locks", "mm", "--tree", str(latin1_tree), "--format", fmt, "-j", jobs,
+                  "--cache-dir", str(tmp_path / "cache"))
+    assert proc.returncode == 1, proc.stderr
+    assert b"Traceback" not in proc.stderr
+    out = proc.stdout.decode("utf-8")      # strict: valid UTF-8
+    shown = f"{latin1_tree}/mm/caf\\xe9.c"
+    if fmt == "text":
+        assert out.startswith(f"{shown}:5:3: warning: f: ") and "[inconsistent-exit]" in out
+        return
+    doc = json.loads(out)
+    if fmt == "json":
+        assert [(f["file"], f["function"]) for f in doc["findings"]] == [(shown, "f")]
+        assert all(r["file"] == shown for r in doc["findings"][0]["related"])
+        return
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(doc)
+    (result,) = doc["runs"][0]["results"]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == f"{latin1_tree}/mm/caf%E9.c"
+
+
+def test_name_not_utf8_in_a_change_against_git(tmp_path):
+    """Diff mode reads git's names unquoted: the file is linted, not silently skipped."""
+    repo = tmp_path / "repo"
+    name = os.fsencode(repo / "mm") + b"/" + CAFE
+    write(name, BALANCED % b"f")
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@t")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(repo), "commit", "-q", "-m", "base"], check=True, env=env)
+    write(name, LEAKY % b"f")
+    proc = pgtool("lint-locks", "--tree", str(repo), "--base", "HEAD", "--no-cache", "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    (finding,) = findings(proc)
+    assert finding["file"].endswith("mm/caf\\xe9.c") and finding["check"] == "inconsistent-exit"
+
+
+def test_parse_lists_a_name_not_utf8(latin1_tree, tmp_path):
+    shown = f"{latin1_tree}/mm/caf\\xe9.c"
+    text = pgtool("parse", "--cache-dir", str(tmp_path / "cache"), str(latin1_tree / "mm"))
+    assert text.returncode == 0, text.stderr
+    assert f"{shown}: 1 found, 1 parsed, 0 failed" in text.stdout.decode("utf-8")
+    as_json = pgtool("parse", "--json", "--cache-dir", str(tmp_path / "cache"), str(latin1_tree / "mm"))
+    assert as_json.returncode == 0, as_json.stderr
+    assert shown in [f["path"] for f in json.loads(as_json.stdout.decode("utf-8"))["files"]]
+
+
+# -- folders and other files where a C file is expected ------------------------------------------------
+
+def test_folder_named_like_a_c_file_is_not_parsed(tmp_path):
+    src = tmp_path / "src"
+    (src / "odd.c").mkdir(parents=True)
+    write(src / "real.c", BALANCED % b"f")
+    proc = pgtool("parse", "--cache-dir", str(tmp_path / "cache"), str(src))
+    assert proc.returncode == 0, proc.stderr
+    assert b"odd.c" not in proc.stdout and b"real.c: 1 found, 1 parsed" in proc.stdout
+
+
+def test_parse_of_a_folder_given_by_name_lists_it_as_unreadable(tmp_path):
+    from pgtool.cfront.frontend import parse_files
+
+    folder = tmp_path / "odd.c"
+    folder.mkdir()
+    (res,) = list(parse_files([folder], jobs=1, cache_dir=tmp_path / "cache"))
+    assert res.failures and "cannot read" in res.failures[0].reason
+
+
+def test_special_file_given_as_path_is_a_one_line_error(tmp_path):
+    fifo = tmp_path / "pipe.c"
+    os.mkfifo(fifo)
+    proc = pgtool("lint-locks", "--no-cache", str(fifo))
+    assert proc.returncode == 2
+    assert f"{fifo}: not a regular file or a folder" in one_error_line(proc)
+
+
+def test_file_vanishing_between_phases_is_listed_not_fatal(tmp_path):
+    from pgtool.lint.run import Settings, _phase_b
+
+    result = _phase_b((str(tmp_path / "gone.c"), Settings(), "digest", {}))
+    assert result.failures and result.failures[0].reason.startswith("cannot read")
+
+
 # -- damaged rule files ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("rule", ["locks", "macros", "flags"])
