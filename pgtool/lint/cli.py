@@ -1,7 +1,16 @@
-"""`pgtool lint-locks`: the thin click command over pgtool.lint.run / scope."""
+"""`pgtool lint-locks`: the thin click command over pgtool.lint.run / scope.
+
+With `--tree DIR`, a relative PATH is read inside the tree (`mm` is
+`DIR/mm`), whatever the current folder holds, as `make M=` reads its
+argument against the tree; an absolute PATH stays as it is. A relative PATH
+that is only there from the current folder is refused with that reason
+rather than linted from the wrong tree. Without `--tree`, PATHs are read
+from the current folder.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +18,7 @@ import click
 
 from pgtool.errors import UserError
 from pgtool.lint.output import FORMATS, render, summary_line
+from pgtool.printable import printable
 
 # One run checks both: a new page flag is where the seed's author slipped.
 DEFAULT_FAMILIES = ("locks", "flags")
@@ -17,7 +27,8 @@ DEFAULT_FAMILIES = ("locks", "flags")
 @click.command("lint-locks")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--tree", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Kernel tree: where relative PATHs, --base and --patch are resolved (default: the current directory).")
+              help="Kernel tree: relative PATHs are read inside it, and --base and --patch apply to it "
+                   "(default: the current directory).")
 @click.option("--base", metavar="REV", default=None,
               help="Report only what the working tree changes against git revision REV (introduced and fixed).")
 @click.option("--patch", "patch", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -61,7 +72,7 @@ def lint_locks_cmd(ctx, paths, tree, base, patch, fmt, jobs, only, cache, cache_
             scope.changes_from_patch(root, patch, settings.patch_text)
         result = scope.lint_change(changes, settings)
     else:
-        targets = [p if p.is_absolute() or p.exists() or tree is None else tree / p for p in paths]
+        targets = [_in_tree(p, tree) for p in paths]
         if not targets:
             if tree is None:
                 raise click.UsageError("give PATHs to lint, or --tree DIR for the whole tree")
@@ -75,3 +86,14 @@ def lint_locks_cmd(ctx, paths, tree, base, patch, fmt, jobs, only, cache, cache_
     if fmt == "text":
         click.echo(summary_line(result), err=True)
     sys.exit(result.exit_code())
+
+
+def _in_tree(path: Path, tree: Path | None) -> Path:
+    """Where a PATH argument is read: inside --tree unless absolute."""
+    if tree is None or path.is_absolute():
+        return path
+    inside = tree / path
+    if not os.path.lexists(inside) and os.path.lexists(path):
+        raise UserError(f"not in the tree {printable(str(tree))}: PATHs are read relative to --tree "
+                        "(give it relative to the tree, or as an absolute path)", path=printable(str(inside)))
+    return inside

@@ -45,6 +45,53 @@ def write(path: Path | bytes, data: bytes) -> None:
         handle.write(data)
 
 
+# -- PATHs are read inside --tree ----------------------------------------------------------------------
+
+@pytest.fixture
+def two_trees(tmp_path):
+    """Tree A holds mm/a.c (balanced), tree B holds mm/b.c (leaky): both have an mm/."""
+    a, b = tmp_path / "A", tmp_path / "B"
+    write(a / "mm" / "a.c", BALANCED % b"a_only")
+    write(b / "mm" / "b.c", LEAKY % b"b_only")
+    return a, b
+
+
+def findings(proc: subprocess.CompletedProcess) -> list[dict]:
+    return json.loads(proc.stdout.decode("utf-8"))["findings"]
+
+
+def test_relative_path_is_read_in_the_tree_not_the_current_folder(two_trees):
+    a, b = two_trees
+    proc = pgtool("lint-locks", "mm", "--tree", "../B", "--no-cache", "--format", "json", cwd=a)
+    assert proc.returncode == 1, proc.stderr
+    found = findings(proc)
+    assert [f["function"] for f in found] == ["b_only"]
+    assert Path(a, found[0]["file"]).resolve() == (b / "mm" / "b.c").resolve()
+    whole = json.loads(proc.stdout)
+    assert whole["files"] == 1 and whole["functions"] == 1
+
+
+def test_absolute_path_stays_absolute(two_trees):
+    a, b = two_trees
+    proc = pgtool("lint-locks", str(a / "mm"), "--tree", str(b), "--no-cache", "--format", "json", cwd=b)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["functions"] == 1      # a_only, from tree A
+
+
+def test_path_relative_to_the_current_folder_only_is_refused(two_trees):
+    a, b = two_trees
+    proc = pgtool("lint-locks", "A/mm", "--tree", "B", "--no-cache", cwd=a.parent)
+    assert proc.returncode == 2
+    line = one_error_line(proc)
+    assert "B/A/mm: not in the tree B" in line and "relative to --tree" in line
+
+
+def test_without_tree_paths_are_read_from_the_current_folder(two_trees):
+    a, _ = two_trees
+    proc = pgtool("lint-locks", "mm", "--no-cache", "--format", "json", cwd=a)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["functions"] == 1
+
+
 # -- file names that are not UTF-8 ---------------------------------------------------------------------
 
 @pytest.fixture
