@@ -20,6 +20,7 @@ import click
 
 from pgtool.errors import PgtoolError, UserError
 from pgtool.lint.findings import Finding
+from pgtool.printable import printable, printable_data
 from pgtool.series import ops
 from pgtool.series.cli import resolve, series_option, tree_option
 from pgtool.series.queue import Stack
@@ -101,10 +102,9 @@ def _lint_patch(tree: Path, stack: Stack, name: str, patch_text: str) -> tuple[l
     for rel in stack.files_of(name):
         if not rel.endswith(".c"):
             continue
-        backup = stack.backup_dir(name) / rel
-        old = backup.read_text(errors="surrogateescape") if backup.stat().st_size else None
-        target = tree / rel
-        new = target.read_text(errors="surrogateescape") if target.exists() else None
+        # quilt's backup of a file the patch creates is empty
+        old = _read(stack.backup_dir(name) / rel, missing_ok=False) or None
+        new = _read(tree / rel, missing_ok=True)
         old_ranges, new_ranges = changed_ranges(old or "", new or "")
         changes.append(FileChange(rel, old, new, old_ranges, new_ranges))
     if not changes:
@@ -112,6 +112,18 @@ def _lint_patch(tree: Path, stack: Stack, name: str, patch_text: str) -> tuple[l
     result = lint_change(changes, Settings(families=LINT_FAMILIES, patch_text=patch_text, tree=str(tree)))
     unparsed = [f"{x.file}:{x.line}: {x.name or '?'}: {x.reason}" for x in result.failures]
     return result.findings, result.fixed, unparsed
+
+
+def _read(path: Path, *, missing_ok: bool) -> str | None:
+    """A file of the tree or of `.pc/` as text; None when it is not there and may be absent."""
+    try:
+        return path.read_text(encoding="utf-8", errors="surrogateescape")
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise UserError("missing (the queue's .pc/ state is damaged)", path=printable(str(path))) from None
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror}", path=printable(str(path))) from None
 
 
 def run_check(tree: Path, series, *, boot: bool = True, config: str = "tiny", timeout: float = 120.0,
@@ -225,13 +237,21 @@ def summary_lines(report: CheckReport) -> list[str]:
 def check_cmd(tree, series_file, config, timeout, no_boot, keep_applied, keep, json_path) -> None:
     """Push the series, lint what it changes, build and boot it: one summary."""
     tree, series = resolve(tree, series_file)
+    if json_path:
+        # a report that cannot be written is found before the series is pushed and booted
+        try:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot write the JSON report: {exc.strerror}", path=printable(str(json_path))) from None
     report = run_check(tree, series, boot=not no_boot, config=config, timeout=timeout,
                        keep_applied=keep_applied, keep=keep,
                        progress=lambda m: click.echo(f"[check] {m}", err=True))
     for line in summary_lines(report):
-        click.echo(line)
+        click.echo(printable(line))
     if json_path:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(report.to_json(), indent=2) + "\n")
-        click.echo(f"report: {json_path}")
+        try:
+            json_path.write_text(json.dumps(printable_data(report.to_json()), indent=2) + "\n")
+        except OSError as exc:
+            raise UserError(f"cannot write the JSON report: {exc.strerror}", path=printable(str(json_path))) from None
+        click.echo(printable(f"report: {json_path}"))
     sys.exit(report.exit_code)
