@@ -459,7 +459,11 @@ def recover(tree: Path, mode: str = "auto", t: treefs.Tree | None = None) -> str
     with treefs.lock(tree), contextlib.ExitStack() as stack:
         if t is None:
             t = stack.enter_context(treefs.Tree(tree))
-        got = _recover(t, mode)
+        try:
+            got = _recover(t, mode)
+        except OSError as exc:
+            raise InfraError(f"could not finish the interrupted apply ({exc.strerror}); its journal is kept, "
+                             "run again once that is fixed", path=str(exc.filename or tree)) from None
         return got.message if got else None
 
 

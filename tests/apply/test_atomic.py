@@ -312,3 +312,30 @@ def test_an_error_after_the_commit_point_is_one_line_and_the_next_run_finishes(t
     assert (tree / writer.JOURNAL).exists()
     assert "rolled forward" in writer.recover(tree)
     assert [(tree / f"f{i}.c").read_text() for i in range(5)] == [f"new {i}\n" for i in range(5)]
+
+
+def test_a_full_disk_during_recovery_is_one_line_and_keeps_the_journal(tmp_path, monkeypatch):
+    """The rerun while the disk is still full: one line, the journal kept, and once there is room
+    the next run finishes every file."""
+    from pgtool.errors import InfraError
+
+    tree = tmp_path / "t"
+    tree.mkdir()
+    for i in range(5):
+        (tree / f"f{i}.c").write_text(f"old {i}\n")
+    writes = [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(5)]
+    real_rewrite = writer._rewrite
+
+    def full_disk(dir_fd, name, data):
+        raise OSError(28, "No space left on device", name)
+
+    monkeypatch.setattr(writer, "_rewrite", full_disk)
+    with pytest.raises(InfraError):
+        writer.commit(tree, writes)
+    with pytest.raises(InfraError) as err:
+        writer.recover(tree)
+    assert "No space left on device" in err.value.one_line() and "journal is kept" in err.value.one_line()
+    assert (tree / writer.JOURNAL).exists()
+    monkeypatch.setattr(writer, "_rewrite", real_rewrite)
+    assert "rolled forward" in writer.recover(tree)
+    assert [(tree / f"f{i}.c").read_text() for i in range(5)] == [f"new {i}\n" for i in range(5)]
