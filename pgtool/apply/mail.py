@@ -4,6 +4,12 @@ Mail is decoded with the stdlib `email` package (MIME, quoted-printable,
 base64); like git mailinfo, `[PATCH n/m]` is stripped from the subject and the
 diff stops at the signature (`-- `). Archive pages without headers (the seed
 mail) give their subject, author and date from the lines above the diff.
+
+Hostile mail gets a one-line error or a correct read, in time bounded by its
+size: multiparts nested deeper than any mail nests are refused before the
+parser (which recurses per level) sees them; boundaries that never come
+leave the body read as written; headers are decoded up to a length, and
+characters no byte stands for (a UTF-7 part's lone surrogates) are replaced.
 """
 
 from __future__ import annotations
@@ -18,6 +24,15 @@ _HEADER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*: ")
 _SUBJECT_PREFIX = re.compile(r"^\s*((re|fwd?|aw)\s*:\s*|\[[^\]]*\]\s*)+", re.IGNORECASE)
 _DIFF_START = re.compile(r"^(Index: |diff --git |diff( -{1,2}[A-Za-z][\w=.,-]*)+ \S|@@ -\d)")
 _ARCHIVE_AUTHOR = re.compile(r"^\s*(?P<name>[^()<>@]+?)\s*[(<](?P<mail>[^()<>\s]+@[^()<>\s]+)[)>]\s*$")
+MAX_MIME_DEPTH = 32   # multipart nesting; real mail nests 3 or 4 deep
+MAX_HEADER = 16384    # characters of a header that are decoded (RFC 2047 decoding is quadratic)
+MAX_ARCHIVE_LINE = 256  # longest line read as an archive page's author or date
+# a multipart's Content-Type header (with its continuation lines), or a line that closes a boundary
+_MIME_MARK = re.compile(r"^content-type:[ \t]*multipart/(?P<head>[^\n]*(?:\n[ \t][^\n]*)*)"
+                        r"|^--(?P<close>.*?)--[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_BOUNDARY = re.compile(r'boundary\s*=\s*(?:"([^"\n]*)"|([^\s;"]+))', re.IGNORECASE)
+# characters that stand for no byte: lone surrogates but for the escapes of undecodable bytes
+_BAD_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 
 
 class NoPatch(UserError):
@@ -93,41 +108,136 @@ def _has_mail_headers(lines: list[str]) -> bool:
 def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
     import email  # the email package costs a plain diff's whole parse in import time: loaded for mail only
     import email.policy
-    import email.utils
 
+    depth = _mime_depth(text)
+    if depth > MAX_MIME_DEPTH:
+        raise UserError(f"MIME parts nested more than {MAX_MIME_DEPTH} deep: not a patch mail",
+                        path=source, line=first_line)
     # bytes in, so undecodable input stays bytes instead of upsetting the parser
     # compat32 keeps headers as raw text; they are decoded one by one below, so a
     # malformed header costs that header, not the message
-    msg = email.message_from_bytes(text.encode("utf-8", "surrogateescape"), policy=email.policy.compat32)
+    try:
+        msg = email.message_from_bytes(text.encode("utf-8", "surrogateescape"), policy=email.policy.compat32)
+    except RecursionError:  # message/rfc822 parts nest without boundaries: the parser recurses per level
+        raise UserError("MIME parts nested too deep: not a patch mail", path=source, line=first_line) from None
     header_lines = text.split("\n\n", 1)[0].count("\n") + 2
     parts: list[tuple[str, str]] = []
-    for part in msg.walk():
+    broken = False
+    boundary_defects = _boundary_defects()
+    for part in _walk(msg):
+        broken = broken or any(isinstance(d, boundary_defects) for d in part.defects)
         if part.is_multipart():
             continue
         ctype = part.get_content_type()
         if ctype.startswith("text/") or ctype in ("application/x-patch", "application/x-diff"):
-            try:
-                payload = part.get_payload(decode=True) or b""
-            except (ValueError, TypeError, LookupError, UnicodeError):  # broken encoding: keep the raw text
-                raw = part.get_payload()
-                payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
-            charset = part.get_content_charset() or "utf-8"
-            try:
-                text_part = payload.decode(charset, errors="surrogateescape")
-            except LookupError:
-                text_part = _decode(payload)
-            if ctype == "text/plain" and str(part.get_param("format") or "").lower() == "flowed":
-                text_part = _unflow(text_part, str(part.get_param("delsp") or "").lower() == "yes")
-            parts.append((ctype, text_part))
+            parts.append((ctype, _part_text(part, ctype)))
     # an HTML alternative repeats the text part (and would repeat its hunks)
     if any(c != "text/html" for c, _ in parts):
         parts = [(c, t) for c, t in parts if c != "text/html"]
     body = "\n".join(t for _, t in parts).replace("\r\n", "\n")
-    author, addr = email.utils.parseaddr(_header(msg, "From"))
+    if broken and _diff_start(body) is None:
+        # boundaries that never come (or come wrong) leave the diff in a preamble, or in a
+        # multipart with no parts: read the body as written, without the boundary lines
+        body = _without_boundaries(text)
+    author, addr = _parseaddr(_header(msg, "From"))
     subject = " ".join(_header(msg, "Subject").split())
     date = _header(msg, "Date") or None
     return _from_plain(body, source, first_line + header_lines - 1,
                        (author or None, addr or None, date, subject))
+
+
+def _mime_depth(text: str) -> int:
+    """How deep the multiparts of a message nest, at most: the boundaries open at once.
+
+    The email package's parser recurses per level and checks every line
+    against every open boundary; this bounds both before it runs.
+    """
+    if not re.search("multipart/", text, re.IGNORECASE):
+        return 0
+    open_: list[str] = []
+    deepest = 0
+    for name, close in _boundaries(text):
+        if close:
+            if name in open_:
+                del open_[open_.index(name):]
+            continue
+        open_.append(name)
+        deepest = max(deepest, len(open_))
+        if deepest > MAX_MIME_DEPTH:
+            break
+    return deepest
+
+
+def _boundaries(text: str):
+    """(boundary, closed) in the order the text declares (False) and closes (True) them."""
+    for m in _MIME_MARK.finditer(text):
+        if m.group("close") is not None:
+            yield m.group("close"), True
+        else:
+            b = _BOUNDARY.search(m.group("head"))
+            if b:
+                yield (b.group(1) if b.group(1) is not None else b.group(2)), False
+
+
+def _walk(msg):
+    """msg.walk(), without a recursion per level."""
+    stack = [msg]
+    while stack:
+        part = stack.pop()
+        yield part
+        if part.is_multipart():
+            stack.extend(reversed(part.get_payload()))
+
+
+def _boundary_defects() -> tuple[type, ...]:
+    import email.errors as e
+
+    return (e.StartBoundaryNotFoundDefect, e.CloseBoundaryNotFoundDefect, e.NoBoundaryInMultipartDefect,
+            e.MultipartInvariantViolationDefect)
+
+
+def _part_text(part, ctype: str) -> str:
+    """A text part's payload as text: transfer encoding undone, its charset decoded."""
+    try:
+        payload = part.get_payload(decode=True) or b""
+    except (ValueError, TypeError, LookupError, UnicodeError):  # broken encoding: keep the raw text
+        raw = part.get_payload()
+        payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    if not isinstance(payload, bytes):
+        payload = b""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        text = payload.decode(charset, errors="surrogateescape")
+    except (LookupError, ValueError):  # an unknown charset, or bytes its decoder refuses all the same
+        text = _decode(payload)
+    text = _text(text)
+    if ctype == "text/plain" and str(part.get_param("format") or "").lower() == "flowed":
+        text = _unflow(text, str(part.get_param("delsp") or "").lower() == "yes")
+    return text
+
+
+def _text(text: str) -> str:
+    """`text` without characters that stand for no byte (a charset such as UTF-7 decodes lone surrogates)."""
+    return _BAD_SURROGATE.sub("\ufffd", text) if _BAD_SURROGATE.search(text) else text
+
+
+def _without_boundaries(text: str) -> str:
+    """The body of a message as written, less the lines of the boundaries the message declares."""
+    body = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+    names = {name for name, close in _boundaries(text) if not close}
+    if not names:
+        return body
+    marks = {f"--{b}" for b in names} | {f"--{b}--" for b in names}
+    return "\n".join(line for line in body.split("\n") if line.rstrip() not in marks)
+
+
+def _parseaddr(value: str) -> tuple[str, str]:
+    import email.utils
+
+    try:
+        return email.utils.parseaddr(value[:MAX_HEADER])
+    except RecursionError:  # comments nested hundreds deep: the parser recurses per level
+        return "", ""
 
 
 def _unflow(text: str, delsp: bool) -> str:
@@ -157,9 +267,13 @@ def _header(msg, name: str) -> str:
     if raw is None:
         return ""
     try:
-        return str(email.header.make_header(email.header.decode_header(str(raw))))
+        raw = str(raw)[:MAX_HEADER]
+    except (ValueError, LookupError, UnicodeError):
+        return ""
+    try:
+        return _text(str(email.header.make_header(email.header.decode_header(raw))))
     except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
-        return str(raw)
+        return _text(raw)
 
 
 def clean_subject(subject: str) -> str:
@@ -229,8 +343,7 @@ def _in_body_headers(prose: list[str]):
             break
         key, value = m.group(1).lower(), m.group(2).strip()
         if key == "from":
-            import email.utils
-            found[key] = email.utils.parseaddr(value)
+            found[key] = _parseaddr(value)
         else:
             found[key] = value
         i += 1
@@ -244,6 +357,8 @@ def _archive_header(prose: list[str], subject, author, addr, date):
     top = [line for line in prose[:8] if line.strip()]
     used = set()
     for line in top[:4]:
+        if len(line) > MAX_ARCHIVE_LINE:
+            continue  # not an author or a date; and the patterns below are slow on long lines
         m = _ARCHIVE_AUTHOR.match(line)
         if m and not author:
             author, addr = m.group("name").strip(), m.group("mail")
@@ -257,7 +372,7 @@ def _archive_header(prose: list[str], subject, author, addr, date):
                     date = line.strip()
                     used.add(line)
                     continue
-            except (TypeError, ValueError, IndexError):
+            except (TypeError, ValueError, IndexError, OverflowError):
                 pass
     if not subject and top and top[0] not in used and len(top[0]) < 120:
         subject = top[0].strip()

@@ -27,7 +27,9 @@ from pgtool.apply.model import raw_lines
 from pgtool.apply.paths import DEV_NULL, FileNames, squash
 from pgtool.errors import UserError
 
-HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$")
+# line numbers and counts of up to 12 digits: more is no file's, and past 4300 int() refuses them
+HUNK_RE = re.compile(r"^@@ -(\d{1,12})(?:,(\d{1,12}))? \+(\d{1,12})(?:,(\d{1,12}))? @@ ?(.*)$")
+_HUGE_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
 NO_NEWLINE = "\\ No newline at end of file"
 MAX_AMBIGUOUS = 8      # 2**8 readings at most per hunk
 MAX_LOST_BLANKS = 3    # GNU patch assumes at most this many eaten blank lines
@@ -391,6 +393,9 @@ def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
                 cur.hunks.append(hunk)
             continue
         lineno = first_line + i
+        if line.startswith("@@ -") and _HUGE_HUNK.match(line):
+            raise UserError("hunk header with a line number or count of more than 12 digits", path=source,
+                            line=lineno)
         if line.startswith("Index: "):
             index_name, index_line = _name(line[7:]), lineno
             cur = None
@@ -429,7 +434,7 @@ def parse(text: str, source: str, first_line: int = 1) -> list[RawFile]:
     for f in files:
         if f.git:
             _git_names(f)
-            if not (f.names.old or f.names.new):
+            if f.names.old in (None, "", DEV_NULL) and f.names.new in (None, "", DEV_NULL):
                 raise UserError("malformed 'diff --git' line: no file names, and none below it",
                                 path=source, line=f.lineno)
         _check_text(f, source)
