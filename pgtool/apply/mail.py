@@ -272,7 +272,7 @@ def _header(msg, name: str) -> str:
         return ""
     try:
         return _text(str(email.header.make_header(email.header.decode_header(raw))))
-    except (ValueError, LookupError, UnicodeError, email.errors.HeaderParseError):
+    except (ValueError, LookupError, UnicodeError, email.errors.MessageError):  # a charset it has no codec for
         return _text(raw)
 
 

@@ -20,6 +20,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pgtool.apply import repair
 
@@ -48,6 +50,11 @@ GIT_ENV = {
     "GIT_COMMITTER_DATE": "2024-01-01T00:00:00+0000",
 }
 BODY = "".join(f"line {k} of a file with a name to quote\n" for k in range(1, 21))
+
+
+def body(what: str) -> str:
+    """BODY, made this file's own: git pairs renames and copies by content."""
+    return BODY.replace("a file", f"the {what} file")
 
 
 def run(cwd: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
@@ -119,13 +126,14 @@ def test_unquote_refuses_what_git_refuses(text):
 
 
 def _git_change(repo: Path, name: str) -> None:
-    """Modify, create (in a new directory), delete and rename-with-an-edit files named after `name`."""
-    (repo / f"mod-{name}").write_text(BODY.replace("line 3 ", "line three "), errors="surrogateescape")
+    """Modify, create (in a new directory), delete, rename and copy (with an edit) files named after `name`."""
+    (repo / f"mod-{name}").write_text(body("mod").replace("line 3 ", "line three "), errors="surrogateescape")
     (repo / f"dir-{name}").mkdir()
     (repo / f"dir-{name}" / f"new-{name}").write_text("a new file\n", errors="surrogateescape")
     (repo / f"del-{name}").unlink()
     run(repo, "git", "mv", f"ren-{name}", f"moved-{name}")
-    (repo / f"moved-{name}").write_text(BODY.replace("line 20 ", "line twenty "), errors="surrogateescape")
+    (repo / f"moved-{name}").write_text(body("ren").replace("line 20 ", "line twenty "), errors="surrogateescape")
+    (repo / f"copy-{name}").write_text(body("src").replace("line 1 ", "line one "), errors="surrogateescape")
     run(repo, "git", "add", "-A")
 
 
@@ -134,8 +142,8 @@ def git_base(tmp_path):
     def make(name: str) -> tuple[Path, Path]:
         base = tmp_path / "base"
         base.mkdir()
-        for stem in ("mod", "del", "ren"):
-            (base / f"{stem}-{name}").write_text(BODY, errors="surrogateescape")
+        for stem in ("mod", "del", "ren", "src"):
+            (base / f"{stem}-{name}").write_text(body(stem), errors="surrogateescape")
         repo = tmp_path / "repo"
         shutil.copytree(base, repo)
         run(repo, "git", "init", "-q")
@@ -151,10 +159,11 @@ def test_git_patch_of_an_unusual_name(git_base, tmp_path, name, how):
     base, repo = git_base(name)
     _git_change(repo, name)
     if how == "diff":
-        text = run(repo, "git", "diff", "--cached", "-M", "HEAD").stdout
+        text = run(repo, "git", "diff", "--cached", "-M", "-C", "--find-copies-harder", "HEAD").stdout
     else:
         run(repo, "git", "commit", "-q", "-m", "touch files with an unusual name")
-        text = run(repo, "git", "format-patch", "-M", "-1", "--stdout").stdout
+        text = run(repo, "git", "format-patch", "-M", "-C", "--find-copies-harder", "-1", "--stdout").stdout
+    assert b"\nrename from " in text and b"\ncopy from " in text
     if name != NAMES["space"]:
         assert b'"a/' in text  # git quoted it: the case is about reading quoted names
     patch = tmp_path / "change.patch"
@@ -162,7 +171,7 @@ def test_git_patch_of_an_unusual_name(git_base, tmp_path, name, how):
     got = apply_all(three_trees(base, tmp_path), patch)
     assert got["pgtool"] == got["git"] == got["patch"]
     made = set(os.listdir(os.fsencode(tmp_path / "pgtool")))
-    want = {os.fsencode(f"{stem}-{name}") for stem in ("mod", "dir", "moved")}
+    want = {os.fsencode(f"{stem}-{name}") for stem in ("mod", "dir", "moved", "src", "copy")}
     assert made == want, made
 
 
@@ -401,3 +410,23 @@ def test_name_field(field, name):
 ])
 def test_epoch_stamp(stamp, epoch):
     assert repair._is_epoch(stamp) is epoch
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(raw=st.binary(max_size=40), prefix=st.sampled_from(["", "a/", "b/"]))
+def test_quote_then_unquote_gives_the_bytes_back(raw, prefix):
+    name = os.fsdecode(raw)
+    quoted = repair.quote_c(prefix, name)
+    if quoted.startswith('"'):
+        assert repair.unquote_c(quoted) == (prefix + name, len(quoted))
+    else:
+        assert quoted == prefix + name
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(text=st.text(alphabet=st.sampled_from('ab/ "\\\t\x00\udcff\ud800é0123ntx'), max_size=30))
+def test_name_readers_take_any_text(text):
+    repair.unquote_c(text)
+    repair._split_field(text)
+    repair._split_field(text, git=True)
+    repair._git_header_names(text)
