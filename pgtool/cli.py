@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except OSError as exc:
         # the machine refused something no stage foresaw (permissions, a full disk, a vanished folder)
-        from pgtool.treefs import printable
+        from pgtool.printable import printable
 
         where = f"{printable(os.fsdecode(exc.filename))}: " if exc.filename else ""
         click.echo(f"pgtool: error: {where}{exc.strerror or exc}", err=True)

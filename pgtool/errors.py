@@ -22,7 +22,9 @@ class PgtoolError(Exception):
         where = ""
         if self.path:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return where + " ".join(str(self).split("\n"))
+        from pgtool.printable import printable
+
+        return printable(where + " ".join(str(self).split("\n")))
 
 
 class UserError(PgtoolError):

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pgtool.errors import UserError
+from pgtool.printable import printable
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -46,9 +47,6 @@ class PathRefused(UserError):
     """A path pgtool will not write, read back or delete (exit 2)."""
 
 
-def printable(text: str) -> str:
-    """Text safe to print: undecodable bytes and lone surrogates as escapes."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def is_git_dir_name(component: str) -> bool:

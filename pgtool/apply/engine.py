@@ -151,6 +151,7 @@ class _Overlay:
         self.files: dict[str, bytes | None] = {}  # results of earlier patches; None: deleted
         self.links: set[str] = set()              # paths that are (or were made) symbolic links
         self.seen: dict[str, tuple | None] = {}
+        self.modes: dict[str, int] = {}           # st_mode of what was on disk
         self._disk: dict[str, bytes] = {}
 
     def lines(self, rel: str) -> list[str] | None:
@@ -177,6 +178,7 @@ class _Overlay:
     def _read(self, rel: str) -> bytes | None:
         e = self.tree.entry(rel)
         self.seen.setdefault(rel, e.signature if e.kind != "absent" else None)
+        self.modes.setdefault(rel, e.mode)
         if e.kind == "link":
             self.links.add(rel)
         return e.data if e.kind in ("file", "link") else None
@@ -835,6 +837,11 @@ def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, sta
             overlay.files[ch.old_path] = None
             pending[ch.old_path] = None
         if ch.new_path:
+            if ch.old_path and ch.old_path != ch.new_path and not ch.new_mode:
+                # a rename or copy keeps the mode of what it renames (an executable stays one)
+                kept = modes.get(ch.old_path) or overlay.modes.get(ch.old_path)
+                if kept and stat.S_ISREG(kept) and kept & 0o100:
+                    modes[ch.new_path] = 0o100755
             overlay.files[ch.new_path] = data
             pending[ch.new_path] = data
             overlay.forget(ch.old_path)

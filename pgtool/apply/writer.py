@@ -189,7 +189,9 @@ def _plan(t: treefs.Tree, writes: list[FileWrite], token: str) -> _Plan:
             under = next(w.path for w in created if w.path.startswith(d + "/"))
             raise Conflict(f"{treefs.printable(under)}: {treefs.printable(d)} is {what} the change keeps, "
                            "so it cannot hold a new file; nothing written")
-    rmdirs = _emptied_dirs(t, deleted, need_dirs)
+    # a directory where a file is created goes if the deletions empty it, or if it is empty already (git)
+    in_way = {w.path for w in created if entries[w.path].kind == "dir"}
+    rmdirs = _emptied_dirs(t, deleted | in_way, need_dirs)
     for w in created:
         if entries[w.path].kind == "dir" and w.path not in rmdirs:
             raise Conflict(f"{treefs.printable(w.path)}: a directory the change keeps is in the way of the "
@@ -260,6 +262,9 @@ def _emptied_dirs(t: treefs.Tree, deleted: set[str], keep: set[str]) -> list[str
     gone = set(deleted)
     for path in sorted(deleted, key=lambda p: -p.count("/")):
         parent = path.rpartition("/")[0]
+        st = t.lstat(path)
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            parent = path  # a directory in a created file's way: it goes too, if empty
         while parent and parent not in out and parent not in keep:
             try:
                 names = os.listdir(t.dir_fd(parent))

@@ -18,6 +18,7 @@ from typing import Callable
 
 import click
 
+from pgtool import treefs
 from pgtool.errors import PgtoolError, UserError
 from pgtool.lint.findings import Finding
 from pgtool.printable import printable, printable_data
@@ -99,31 +100,22 @@ def _lint_patch(tree: Path, stack: Stack, name: str, patch_text: str) -> tuple[l
     from pgtool.lint.scope import FileChange, changed_ranges, lint_change
 
     changes = []
-    for rel in stack.files_of(name):
-        if not rel.endswith(".c"):
-            continue
-        # quilt's backup of a file the patch creates is empty
-        old = _read(stack.backup_dir(name) / rel, missing_ok=False) or None
-        new = _read(tree / rel, missing_ok=True)
-        old_ranges, new_ranges = changed_ranges(old or "", new or "")
-        changes.append(FileChange(rel, old, new, old_ranges, new_ranges))
+    with treefs.Tree(tree) as t:  # the backups and the tree, read without following a link
+        for backup in stack.complete_backups(name):
+            rel = backup.rel
+            if not rel.endswith(".c") or backup.link:
+                continue
+            # quilt's backup of a file the patch creates is empty
+            old = backup.data.decode("utf-8", "surrogateescape") if backup.data is not None else None
+            data = t.read(rel)
+            new = data.decode("utf-8", "surrogateescape") if data is not None else None
+            old_ranges, new_ranges = changed_ranges(old or "", new or "")
+            changes.append(FileChange(rel, old, new, old_ranges, new_ranges))
     if not changes:
         return [], [], []
     result = lint_change(changes, Settings(families=LINT_FAMILIES, patch_text=patch_text, tree=str(tree)))
     unparsed = [f"{x.file}:{x.line}: {x.name or '?'}: {x.reason}" for x in result.failures]
     return result.findings, result.fixed, unparsed
-
-
-def _read(path: Path, *, missing_ok: bool) -> str | None:
-    """A file of the tree or of `.pc/` as text; None when it is not there and may be absent."""
-    try:
-        return path.read_text(encoding="utf-8", errors="surrogateescape")
-    except FileNotFoundError:
-        if missing_ok:
-            return None
-        raise UserError("missing (the queue's .pc/ state is damaged)", path=printable(str(path))) from None
-    except OSError as exc:
-        raise UserError(f"cannot read: {exc.strerror}", path=printable(str(path))) from None
 
 
 def run_check(tree: Path, series, *, boot: bool = True, config: str = "tiny", timeout: float = 120.0,

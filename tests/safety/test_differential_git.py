@@ -55,9 +55,6 @@ WHY = {
     "control-char": ("c", "refusing file name with control characters",
                      "pgtool refuses every file name with a control character, a tab among them, so that no "
                      "name can carry a terminal escape; git writes such names C-quoted and applies them"),
-    "empty-dir": ("c", "a directory the change keeps is in the way of the file it creates",
-                  "an empty directory stands where the patch creates a file; git removes it and writes the "
-                  "file, pgtool refuses to remove a directory the patch does not empty itself"),
     "symlink-in-tree": ("c", "it is a symbolic link",
                         "the tree has a symlink where the patch expects a regular file; pgtool never reads or "
                         "writes through a symlink (README), while git copies or renames the link itself when the "
@@ -67,32 +64,25 @@ WHY = {
 # The cases where git applies and pgtool refuses for any other reason are pgtool bugs, not listed.
 ALLOWED: dict[str, str] = {
     "c003": "whitespace",        # modify; context-whitespace
-    "c021": "empty-dir",         # add; empty-dir-where-file
     "c028": "control-char",      # add+symlink-to-file+add+symlink-new
     "c029": "symlink-in-tree",   # copy+mode; symlink-for-file
     "c034": "control-char",      # rename+add
     "c037": "whitespace",        # mode+delete; context-whitespace
-    "c055": "empty-dir",         # copy+rename; empty-dir-where-file
     "c063": "symlink-in-tree",   # rename+delete+add; symlink-for-file
     "c070": "control-char",      # add+symlink-retarget+modify
     "c071": "whitespace",        # mode; context-whitespace
-    "c089": "empty-dir",         # copy; empty-dir-where-file
     "c097": "symlink-in-tree",   # copy+modify+modify+symlink-retarget; symlink-for-file
     "c099": "symlink-in-tree",   # copy+file-to-symlink; symlink-for-file-outside
     "c105": "whitespace",        # rename; context-whitespace
     "c122": "control-char",      # rename+modify+rename+file-to-dir
-    "c123": "empty-dir",         # rename+add; empty-dir-where-file
     "c124": "control-char",      # symlink-delete+rename+add+symlink-retarget
     "c134": "control-char",      # rename+rename
     "c139": "whitespace",        # modify+delete+symlink-retarget; context-whitespace
-    "c157": "empty-dir",         # add+add+rename+symlink-retarget; empty-dir-where-file
     "c173": "whitespace",        # modify; context-whitespace
     "c174": "control-char",      # copy
-    "c191": "empty-dir",         # rename+rename+modify+symlink-delete; empty-dir-where-file
     "c201": "symlink-in-tree",   # copy+delete+mode+modify; symlink-for-file-outside
     "c207": "whitespace",        # copy; context-whitespace
     "c222": "control-char",      # symlink-new+dir-to-file
-    "c225": "empty-dir",         # rename+symlink-delete+delete+delete; empty-dir-where-file
     "c226": "control-char",      # rename+copy
     "c233": "control-char",      # copy+symlink-new+rename; symlink-for-file
     "c235": "symlink-in-tree",   # rename+dir-to-file; symlink-for-file-outside
@@ -101,7 +91,6 @@ ALLOWED: dict[str, str] = {
     "c259": "control-char",      # rename+rename; empty-dir-where-file
     "c268": "control-char",      # symlink-new+rename
     "c275": "whitespace",        # mode; context-whitespace
-    "c293": "empty-dir",         # copy; empty-dir-where-file
     "c306": "control-char",      # symlink-to-file+rename+rename
     "c309": "whitespace",        # modify+rename; context-whitespace
     "c314": "control-char",      # copy
