@@ -40,6 +40,7 @@ _GIT_META = ("old mode ", "new mode ", "deleted file mode ", "new file mode ", "
 
 _PRE_KIND = " -\n".__contains__    # kinds (first characters; '\n': an empty line) in a pre-image
 _POST_KIND = " +\n".__contains__
+_HEADER_KINDS = re.compile(r"-(?=\+@)")  # a '---' line, a '+++' line, a hunk header: maybe a file header
 _BODY_RUN = re.compile(r"[ +\-\n]*")  # prefixed or empty lines: a clean body runs over these only
 _HUNK_RUN = re.compile(r"(?:@[ +\-\n]*)+")  # headers, each followed by such a body
 # HUNK_RE for many header lines at once ('' for a count left out)
@@ -571,6 +572,7 @@ class _Bodies:
     def __init__(self, lines: list[str]):
         self.lines = lines
         self.kinds = "".join([x[:1] or "\n" for x in lines])
+        self.headers: list[int] | None = None   # lines of plain ---/+++ file headers, found on first use
 
     def read_run(self, i: int, hunks: list[RawHunk], first_line: int) -> int:
         """Append the clean hunks whose headers start at line `i` and follow one another.
@@ -614,7 +616,14 @@ class _Bodies:
         that disagree, a header it does not read) and always for the last one (a no-newline
         marker or the next file's ---/+++ may follow it)."""
         lines, kinds = self.lines, self.kinds
-        end = _HUNK_RUN.match(kinds, i).end()
+        # a plain diff's next file header (---, +++) has the kinds of a body: the run ends there, or
+        # every file of a patch without 'diff' lines would read the rest of the patch again
+        if self.headers is None:
+            self.headers = [m.start() for m in _HEADER_KINDS.finditer(kinds)
+                            if lines[m.start()].startswith("--- ") and lines[m.start() + 1].startswith("+++ ")]
+        k = bisect.bisect_right(self.headers, i)
+        limit = self.headers[k] if k < len(self.headers) else len(kinds)
+        end = _HUNK_RUN.match(kinds, i, limit).end()
         segs = kinds[i + 1:end].split("@")  # each hunk's body kinds
         count = len(segs) - 1
         if count < 1:
