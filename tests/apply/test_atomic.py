@@ -285,16 +285,21 @@ def test_a_file_that_cannot_be_opened_for_writing_is_replaced_keeping_its_mode(t
     assert sorted(p.name for p in tree.iterdir()) == ["busy.sh"]
 
 
+def _five_files(tmp_path):
+    """A tree of five files and the writes that give each new contents."""
+    tree = tmp_path / "t"
+    tree.mkdir()
+    for i in range(5):
+        (tree / f"f{i}.c").write_text(f"old {i}\n")
+    return tree, [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(5)]
+
+
 def test_an_error_after_the_commit_point_is_one_line_and_the_next_run_finishes(tmp_path, monkeypatch):
     """A disk that fills up during the rewrites: a clear error, the journal kept, and recovery
     (what the next `pgtool apply` runs first) completes every file."""
     from pgtool.errors import InfraError
 
-    tree = tmp_path / "t"
-    tree.mkdir()
-    for i in range(5):
-        (tree / f"f{i}.c").write_text(f"old {i}\n")
-    writes = [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(5)]
+    tree, writes = _five_files(tmp_path)
     real_rewrite = writer._rewrite
     calls = {"n": 0}
 
@@ -319,11 +324,7 @@ def test_a_full_disk_during_recovery_is_one_line_and_keeps_the_journal(tmp_path,
     the next run finishes every file."""
     from pgtool.errors import InfraError
 
-    tree = tmp_path / "t"
-    tree.mkdir()
-    for i in range(5):
-        (tree / f"f{i}.c").write_text(f"old {i}\n")
-    writes = [writer.FileWrite(f"f{i}.c", f"new {i}\n".encode()) for i in range(5)]
+    tree, writes = _five_files(tmp_path)
     real_rewrite = writer._rewrite
 
     def full_disk(dir_fd, name, data):

@@ -119,3 +119,12 @@ def assert_one_line_error(proc: subprocess.CompletedProcess) -> None:
     # pgtool's own errors, and click's for a bad option value ("Error: Invalid value ...")
     errors = [line for line in err if line.startswith(("pgtool: error:", "error:", "Error:"))]
     assert errors, proc.stderr.decode(errors="replace") + proc.stdout.decode(errors="replace")
+
+
+def one_error_line(proc: subprocess.CompletedProcess) -> str:
+    """The run printed exactly one line, `pgtool: error: ...`, and no traceback: that line."""
+    stderr = proc.stderr.decode("utf-8")
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("pgtool: error: "), stderr
+    return lines[0]

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from .sandbox import one_error_line
+
 REPO = Path(__file__).resolve().parents[2]
 PGTOOL = [sys.executable, "-m", "pgtool"]
 BIN_DIRS = ("/usr/local/bin", "/usr/bin", "/bin")
@@ -39,14 +41,6 @@ def boot_check(*args: str, cache: Path, path: str | None = None, cwd: Path | Non
         env["PATH"] = path
     return subprocess.run([*PGTOOL, "boot-check", "-q", *args], capture_output=True, env=env, cwd=cwd,
                           timeout=timeout)
-
-
-def one_error_line(proc: subprocess.CompletedProcess) -> str:
-    stderr = proc.stderr.decode("utf-8")
-    assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("pgtool: error: "), stderr
-    return lines[0]
 
 
 def error_json(path: Path) -> dict:

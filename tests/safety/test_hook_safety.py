@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .sandbox import one_error_line
+
 PGTOOL = [sys.executable, "-m", "pgtool"]
 MARK = "# installed by pgtool hook install"
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
@@ -27,14 +29,6 @@ def pgtool(*args: str, env: dict | None = None, cwd: Path | None = None) -> subp
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
                           env=dict(os.environ, **GIT_ENV)).stdout.strip()
-
-
-def one_error_line(proc: subprocess.CompletedProcess) -> str:
-    stderr = proc.stderr.decode("utf-8")
-    assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("pgtool: error: "), stderr
-    return lines[0]
 
 
 @pytest.fixture

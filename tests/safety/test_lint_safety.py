@@ -15,6 +15,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from .sandbox import one_error_line
+
 REPO = Path(__file__).resolve().parents[2]
 PGTOOL = [sys.executable, "-m", "pgtool"]
 SARIF_SCHEMA = REPO / "tests" / "lint" / "data" / "sarif-schema-2.1.0.json"
@@ -29,14 +31,6 @@ def pgtool(*args: str, cwd: Path | None = None, env: dict | None = None) -> subp
     """Run pgtool; stdout and stderr as bytes, so their encoding is checked too."""
     return subprocess.run([*PGTOOL, *args], capture_output=True, cwd=cwd, env=env or dict(os.environ),
                           timeout=300)
-
-
-def one_error_line(proc: subprocess.CompletedProcess) -> str:
-    stderr = proc.stderr.decode("utf-8")
-    assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("pgtool: error: "), stderr
-    return lines[0]
 
 
 def write(path: Path | bytes, data: bytes) -> None:
