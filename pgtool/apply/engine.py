@@ -259,7 +259,9 @@ def _dirty(tree: Path, rels: list[str]) -> set[str]:
     import subprocess  # only for git trees
     out: set[str] = set()
     for i in range(0, len(rels), 400):
-        proc = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "-z", "--untracked-files=all",
+        # --literal-pathspecs: a file named ':x.c' or 'a*.c' is that file, not a pattern
+        proc = subprocess.run(["git", "--literal-pathspecs", "-C", str(tree), "status", "--porcelain", "-z",
+                               "--untracked-files=all",
                                "--", *rels[i:i + 400]], capture_output=True)
         if proc.returncode:
             return set(rels)  # git cannot tell: treat every file as holding an edit (fail closed)
@@ -791,6 +793,7 @@ def _merge(parts: list[PatchResult]) -> PatchResult:
 def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, staged) -> PatchResult:
     """Place, render, re-parse and stage (in `overlay`) one group of file sections."""
     pending, rejects, modes = staged
+    prior_modes = dict(modes)  # a copy takes its source's mode from before this patch (git's pre-image)
     result, cleans, file_of, direct = _prepare(msg, raw_files, tree, opts, overlay, None)
     if result.status == "failed" and opts.reject and not result.error:
         _rejects(result, raw_files, rejects)
@@ -839,7 +842,7 @@ def _apply_one(msg, raw_files, tree: Path, opts: Options, overlay: _Overlay, sta
         if ch.new_path:
             if ch.old_path and ch.old_path != ch.new_path and not ch.new_mode:
                 # a rename or copy keeps the mode of what it renames (an executable stays one)
-                kept = modes.get(ch.old_path) or overlay.modes.get(ch.old_path)
+                kept = prior_modes.get(ch.old_path) or overlay.modes.get(ch.old_path)
                 if kept and stat.S_ISREG(kept) and kept & 0o100:
                     modes[ch.new_path] = 0o100755
             overlay.files[ch.new_path] = data
@@ -884,8 +887,9 @@ def _git_commit(tree: Path, msg: mail.PatchMessage, rels: list[str]) -> str:
 
 def _commit_with(repo, msg: mail.PatchMessage, rels: list[str]) -> str:
     # -f: the paths are exactly what the patch touched, whatever .gitignore says
-    # (Debian's linux-source ignores every top-level path)
-    repo.git.add("-A", "-f", "--", *rels)
+    # (Debian's linux-source ignores every top-level path); literal: a name is never a pattern
+    with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1"):
+        repo.git.add("-A", "-f", "--", *rels)
     message = msg.subject or "pgtool apply"
     if msg.body_prose:
         message += "\n\n" + msg.body_prose
@@ -899,7 +903,7 @@ def _commit_with(repo, msg: mail.PatchMessage, rels: list[str]) -> str:
     if not reader.has_option("user", "email"):
         env.setdefault("GIT_COMMITTER_NAME", msg.author or "pgtool")
         env.setdefault("GIT_COMMITTER_EMAIL", msg.email or "pgtool@localhost")
-    with repo.git.custom_environment(**env):
+    with repo.git.custom_environment(GIT_LITERAL_PATHSPECS="1", **env):
         # only the patch's paths: whatever else the user staged stays staged
         repo.git.commit("-q", "--no-verify", "-m", message, "--", *rels)
     return repo.head.commit.hexsha

@@ -229,7 +229,7 @@ def _reapplied(stack: Stack, name: str, backups) -> dict[str, bytes | None] | No
 # --- git (--commit): push like `git am`, pop like resetting that commit -----
 
 def _git(tree: Path, *args: str, env: dict | None = None) -> str:
-    proc = subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True,
+    proc = subprocess.run(["git", "--literal-pathspecs", "-C", str(tree), *args], capture_output=True, text=True,
                           env=dict(os.environ, **(env or {})))
     if proc.returncode:
         raise UserError(f"git {args[0]} failed: {proc.stderr.strip().splitlines()[-1:] or ''}", path=str(tree))

@@ -17,6 +17,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,6 @@ NAMES = {
     "space": "sp ace.c",
     "latin1": os.fsdecode(b"bad\xff.c"),
 }
-TAB_REFUSED = pytest.mark.xfail(
-    strict=True, reason="the path policy (pgtool.apply.paths.check_name, pgtool.treefs.refusal) refuses a TAB "
-                        "in a file name, which git and GNU patch accept")
 GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -67,8 +65,10 @@ def run(cwd: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
 
 
 def param_names(ids=None):
-    keys = ids or list(NAMES)
-    return [pytest.param(NAMES[k], id=k, marks=TAB_REFUSED if k == "tab" else ()) for k in keys]
+    """The names pgtool applies as git does: all but the TAB, which the path policy refuses (README,
+    Safety; test_a_tab_in_a_name_is_read_as_git_quotes_it_and_refused)."""
+    keys = ids or [k for k in NAMES if k != "tab"]
+    return [pytest.param(NAMES[k], id=k) for k in keys]
 
 
 def three_trees(base: Path, tmp: Path) -> dict[str, Path]:
@@ -173,6 +173,31 @@ def test_git_patch_of_an_unusual_name(git_base, tmp_path, name, how):
     made = set(os.listdir(os.fsencode(tmp_path / "pgtool")))
     want = {os.fsencode(f"{stem}-{name}") for stem in ("mod", "dir", "moved", "src", "copy")}
     assert made == want, made
+
+
+@pytest.mark.parametrize("how", ["diff", "format-patch"])
+def test_a_tab_in_a_name_is_read_as_git_quotes_it_and_refused(git_base, tmp_path, how):
+    """git writes `"a/mod-t\\tb.c"`; pgtool reads the TAB (not a backslash and a 't', which would name
+    another file) and refuses the name, as it refuses every control character: one line, nothing written."""
+    name = NAMES["tab"]
+    base, repo = git_base(name)
+    _git_change(repo, name)
+    if how == "diff":
+        text = run(repo, "git", "diff", "--cached", "-M", "-C", "--find-copies-harder", "HEAD").stdout
+    else:
+        run(repo, "git", "commit", "-q", "-m", "touch files with a TAB in their names")
+        text = run(repo, "git", "format-patch", "-M", "-C", "--find-copies-harder", "-1", "--stdout").stdout
+    assert b'\\t' in text
+    patch = tmp_path / "change.patch"
+    patch.write_bytes(text)
+    tree = tmp_path / "pgtool"
+    shutil.copytree(base, tree)
+    before = sorted(os.listdir(tree))
+    proc = subprocess.run([sys.executable, "-m", "pgtool", "apply", "--tree", str(tree), str(patch)],
+                          capture_output=True)
+    assert proc.returncode == 2 and b"control characters" in proc.stderr and b"\\t" in proc.stderr, proc.stderr
+    assert b"Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert sorted(os.listdir(tree)) == before
 
 
 @pytest.mark.parametrize("name", param_names())
