@@ -79,7 +79,7 @@ def read_messages(data: bytes, source: str) -> list[PatchMessage]:
         return out
     if _HEADER.match(head[0]) and _has_mail_headers(head):
         return [_from_mail(text, source, 1)]
-    return [_from_plain(text, source, 1, None)]
+    return [_from_plain(segment, source, line, None) for segment, line in _signed_segments(text)]
 
 
 def _head_lines(text: str, count: int) -> list[str]:
@@ -314,6 +314,28 @@ def _from_plain(text: str, source: str, first_line: int, headers) -> PatchMessag
     diff = text if at == 0 and end == len(text) - 1 else text[at:end] + "\n"
     return PatchMessage(author, addr, date, clean_subject(subject), "\n".join(prose_lines).strip(),
                         diff, source, first_line + start)
+
+
+def _signed_segments(text: str) -> list[tuple[str, int]]:
+    """A plain text cut where a signature (`-- ` and what follows it) stands between two diffs:
+    several `git diff`/`format-patch` outputs concatenated, each with its own signature. Each
+    (segment, its first line) ends with its signature; the next starts at its diff."""
+    out: list[tuple[str, int]] = []
+    line = 1
+    while True:
+        found = _diff_start(text)
+        if found is None:
+            break
+        sig = text.find("\n-- \n", found[1])
+        nxt = _diff_start(text[sig + 5:]) if sig >= 0 else None
+        if nxt is None:
+            break
+        cut = sig + 5 + nxt[1]
+        out.append((text[:sig + 5], line))
+        line += text.count("\n", 0, cut)
+        text = text[cut:]
+    out.append((text, line))
+    return out
 
 
 def _diff_start(text: str) -> tuple[int, int] | None:

@@ -112,20 +112,31 @@ def probe_strip(names: list[FileNames], tree: Path, staged: dict | None = None,
 
     GNU patch without -p falls back to basenames and git assumes -p1; probing
     the tree picks the level that works for this patch (`linux/mm/x.c` -> 1,
-    `mm/x.c` -> 0). None when no level resolves any name (only new files).
+    `mm/x.c` -> 0). Only the files the patch expects to exist vote; among
+    levels that resolve as many, the one where fewer new files would collide
+    with existing ones wins (new files' basenames exist at the top of a
+    kernel tree: `Kconfig`, `Makefile`). None when no existing-file name
+    resolves at any level (a patch of new files only: the names' own
+    convention decides).
     """
-    best, best_hits = None, 0
+    existing = [n for n in names if n.old not in (None, DEV_NULL)]
+    created = [n.new for n in names if n.old in (None, DEV_NULL) and n.new not in (None, DEV_NULL)]
+    best, best_key = None, (0, 0)
     for level in range(0, 6):
         hits = 0
-        for n in names:
+        for n in existing:
             for cand in (n.new, n.old):
                 if cand and cand != DEV_NULL and exists(tree, strip(cand, level), staged, lookups):
                     hits += 1
                     break
-        if hits > best_hits:
-            best, best_hits = level, hits
-        if hits == len(names):
-            break  # every name resolves: deeper levels cannot do better
+        if not hits:
+            continue
+        collisions = sum(1 for c in created if exists(tree, strip(c, level), staged, lookups))
+        key = (hits, -collisions)
+        if best is None or key > best_key:
+            best, best_key = level, key
+        if hits == len(existing) and not collisions:
+            break  # every name resolves and nothing collides: deeper levels cannot do better
     return best
 
 

@@ -722,6 +722,9 @@ def _recount_note(ol: int, nl: int, o: int, n: int) -> str:
     return f"count recounted -{ol},+{nl} -> -{o},+{n}"
 
 
+_SEPARATORS = ("\n", "-\n", "- \n", "--\n")   # texts of '-', '--', '-- ', '---' read as removed lines
+
+
 def _strict(body, old_len: int, new_len: int) -> tuple[int, int] | None:
     """(lines used, extra prefixed lines) when the body reads as a clean hunk."""
     old = new = 0
@@ -745,9 +748,9 @@ def _strict(body, old_len: int, new_len: int) -> tuple[int, int] | None:
         else:
             break
     after = body[used + extra] if used + extra < len(body) else None
-    if extra and (body[used][1] in ("\n", "-\n") or (after is not None and after[0] == "?")):
-        # a lone '-' or '--' is a signature or list footer whose trailing space
-        # was stripped, and +/- lines running into prose are quoted text
+    if extra and (body[used][1] in _SEPARATORS or (after is not None and after[0] == "?")):
+        # a lone '-', '--', '-- ' or '---' after the counted body is a separator (a signature, a list
+        # footer, the '---' some tools end a patch with), and +/- lines running into prose are quoted text
         extra = 0
     return used, extra
 
