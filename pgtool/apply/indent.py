@@ -194,6 +194,40 @@ def _open_paren_col(lines: list[str]) -> int | None:
     return stack[-1] if stack else None
 
 
+def _step(prev: list[str]) -> int:
+    """The indentation step the code above uses: how far the first line of
+    the nearest block sits right of the statement that opened it (8 in
+    kernel style; 4 or 2 in some old files)."""
+    for k in range(len(prev) - 1, max(-1, len(prev) - 80), -1):
+        line = prev[k]
+        if line.lstrip().startswith("#") or _comment_line(line) or not _code(line).rstrip().endswith("{"):
+            continue
+        nxt = next((b for b in prev[k + 1:] if b.strip() and not _skip(b)), None)
+        if nxt is None or _comment_line(nxt) or nxt.strip().startswith("}"):
+            continue
+        d = _width(lead(nxt)) - _width(lead(prev[_statement_start(prev, k)]))
+        if 0 < d <= 8:
+            return d
+    return 8
+
+
+def _packs_tabs(prev: list[str]) -> bool:
+    """Whether the code just above writes 8 columns of indentation as a tab."""
+    for line in reversed(prev[-80:]):
+        if line.startswith("\t"):
+            return True
+        if line.startswith(" " * 8) and not _comment_line(line):
+            return False
+    return True
+
+
+def _deeper(outer: str, prev: list[str]) -> str:
+    """One step deeper than `outer`, written as the file writes it: a tab per
+    8 columns then spaces (leading junk like '  \t' is not copied)."""
+    col = _width(outer) + _step(prev)
+    return _to_col(col) if _packs_tabs(prev) else " " * col
+
+
 def _plain_statement(text: str) -> bool:
     s = text.strip()
     return bool(s) and not s.startswith(("}", "#", "case ", "default", "{")) and not _LABEL.match(s)
@@ -238,10 +272,10 @@ def infer_indent(code: str, prev: list[str], after: list[str] | None = None) -> 
     if code.startswith(("case ", "default:", "default :")):
         return _opener_indent(prev)
     if ps.endswith("{"):
-        return lead(P) + TAB
+        return _deeper(lead(P), prev)
     if _BARE.match(ps) or (re.match(r"\}\s*else\s+if\b", ps) and _header(P)):
         # `} else` / `} else if (x)` without '{': the next line is its body
-        return lead(P) + ("" if code.startswith("{") else TAB)
+        return lead(P) if code.startswith("{") else _deeper(lead(P), prev)
     if ps.startswith("}"):
         # after a closed block: its level, unless that block was the body of
         # a brace-less `for`/`if`, whose level it is then
@@ -259,12 +293,12 @@ def infer_indent(code: str, prev: list[str], after: list[str] | None = None) -> 
         return _to_col(col)
     first = prev[start].strip()
     if ps.endswith(_CONT_END) and not ps.endswith(("++", "--")):
-        return lead(prev[start]) + TAB
+        return _deeper(lead(prev[start]), prev)
     if (ps.endswith(")") and _control_like(prev[start])) or _BARE.match(ps):
         # kernel style puts '{' on the control line; a lone '{' stays at its level
-        return lead(prev[start]) + ("" if code.startswith("{") else TAB)
+        return lead(prev[start]) if code.startswith("{") else _deeper(lead(prev[start]), prev)
     if ps.endswith(":") and first.startswith(("case ", "default")):
-        return lead(prev[start]) + TAB
+        return _deeper(lead(prev[start]), prev)
     # A complete statement: the next one starts where it started, unless it
     # was the single body of a brace-less control statement.
     q = start - 1
@@ -373,7 +407,8 @@ def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup
         if partner is not None:
             text = lead(partner) + transfer_spacing(code, partner)
         else:
-            text = infer_indent(code, prev + out, after)
+            witness = _next_statement_witness(code, prev + out, out, after)
+            text = witness if witness is not None else infer_indent(code, prev + out, after)
             twin = lookup(sq) if lookup else None
             if twin is not None:
                 text += twin.strip(" \t\n")
@@ -381,6 +416,33 @@ def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup
                 text = align_like(text + code, prev + out)
         out.append(text + eol)
     return out
+
+
+def _next_statement_witness(code: str, above: list[str], out: list[str], after: list[str] | None) -> str | None:
+    """The indentation of the statement the added one is inserted before.
+
+    A complete statement (or a `{`-opened block) added between complete
+    statements is a sibling of the code that follows it: that line's
+    indentation, bytes and all, is the author's own. It beats the
+    structure above, which in old code often misleads (a brace-less body
+    one level off, 8 spaces where the next line has a tab)."""
+    nxt = next((line for line in after or [] if line.strip()), None)
+    if nxt is None or not _plain_statement(nxt) or not _plain_statement(code):
+        return None
+    if _header(code) or not _code(code).rstrip().endswith((";", "{")):
+        return None
+    if _code(nxt).strip().startswith("{") or _LABEL.match(nxt.strip()):
+        return None
+    depth = sum(_code(line).count("{") - _code(line).count("}") for line in out)
+    if depth != 0:
+        return None
+    last = next((line for line in reversed(above) if line.strip() and not _skip(line)), None)
+    if last is None:
+        return None
+    ls = _code(last).strip()
+    if _header(last) or _BARE.match(ls) or not (ls.endswith((";", "{", "}")) or _comment_line(last)):
+        return None
+    return lead(nxt)
 
 
 def _open_structure(out: list[str]) -> bool:
