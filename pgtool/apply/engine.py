@@ -56,6 +56,13 @@ class HunkResult:
     offset: int = 0
     fuzz: int = 0
     patch_line: int = 0
+    header: str = ""             # '@@ -a,b +c,d @@' as the patch states it
+
+
+def hunk_result(h: repair.RawHunk, status: str, **more) -> HunkResult:
+    """The result of hunk `h`, named as the patch states it."""
+    return HunkResult(h.number, status, h.old_start, patch_line=h.lineno,
+                      header=f"@@ -{h.old_start},{h.old_len} +{h.new_start},{h.new_len} @@", **more)
 
 
 @dataclass
@@ -72,8 +79,7 @@ class FileResult:
     @property
     def hunks(self) -> list[HunkResult]:
         if self._hunks is None:
-            self._hunks = [HunkResult(h.number, "applied", h.old_start, h.old_start, "exact", 0, 0, h.lineno)
-                           for h in self.exact or ()]
+            self._hunks = [hunk_result(h, "applied", line=h.old_start, level="exact") for h in self.exact or ()]
             self.exact = None
         return self._hunks
 
@@ -491,32 +497,32 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             fr.old_path = None
             if not new:  # a deletion: name the file as the patch does, not by the marker
                 fr.path = paths.strip(f.names.old or "", 1 if level is None else level) or f.names.old or ""
-            fr.hunks = [HunkResult(h.number, "reversed" if after is None or _is_post(h, after) else "failed",
-                                   h.old_start, patch_line=h.lineno) for h in f.hunks] or \
+            fr.hunks = [hunk_result(h, "reversed" if after is None or _is_post(h, after) else "failed")
+                        for h in f.hunks] or \
                 [HunkResult(0, "reversed", 0)]
             continue
         content_text = overlay.text(old) if old else ""
         if content_text is None:
-            raise UserError(f"can't find file to patch: '{paths.printable(old)}'", path=msg.source, line=f.lineno)
+            raise paths.MissingFile(f"can't find file to patch: '{paths.printable(old)}' is not a regular file "
+                                    "in the tree; the patch does not apply", path=msg.source, line=f.lineno)
         if old and overlay.is_link(old) != _is_link_section(f) and not opts.reverse:
             result.error = (f"{old}: wrong type: the patch treats it as a "
                             f"{'symbolic link' if _is_link_section(f) else 'regular file'}")
-            fr.hunks = [HunkResult(h.number, "failed", h.old_start, patch_line=h.lineno) for h in f.hunks]
+            fr.hunks = [hunk_result(h, "failed") for h in f.hunks]
             continue
         if fr.op in ("rename", "copy") and new and overlay.exists(new) and new not in leaving:
             # git apply: "already exists in working directory"; whatever is there is the user's
             result.error = f"{new}: already exists in working directory"
-            fr.hunks = [HunkResult(h.number, "failed", h.old_start, patch_line=h.lineno) for h in f.hunks]
+            fr.hunks = [hunk_result(h, "failed") for h in f.hunks]
             continue
         if new is None and not _deletes_whole(f, content_text):
             result.error = (f"{old}: not deleting it: its content differs from what the patch removes "
                             "(the deletion does not cover the whole file)")
-            fr.hunks = [HunkResult(h.number, "failed", h.old_start, patch_line=h.lineno) for h in f.hunks]
+            fr.hunks = [hunk_result(h, "failed") for h in f.hunks]
             continue
         if new and not old and overlay.exists(new):
             content_new = overlay.lines(new) or []
-            fr.hunks = [HunkResult(h.number, "reversed" if _is_post(h, content_new) else "failed",
-                                   h.old_start, patch_line=h.lineno) for h in f.hunks] or \
+            fr.hunks = [hunk_result(h, "reversed" if _is_post(h, content_new) else "failed") for h in f.hunks] or \
                 [HunkResult(0, "reversed" if content_new == _new_file_lines(f) else "failed", 0)]
             if any(h.status != "reversed" for h in fr.hunks):
                 result.error = f"{new}: already exists"
@@ -528,7 +534,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             texts = repair.hunk_texts(f.hunks)
             patched = model.patch_text(content_text, texts)
             if patched is None and f.hunks and _all_reversed(f.hunks, texts, content_text):
-                fr.hunks = [HunkResult(h.number, "reversed", h.old_start, None, "", 0, 0, h.lineno) for h in f.hunks]
+                fr.hunks = [hunk_result(h, "reversed") for h in f.hunks]
                 cleans.append(model.CleanFile(old, new, [], f.meta.get("old mode"), mode, fr.op == "copy"))
                 file_of.append(len(result.files) - 1)
                 continue
@@ -550,7 +556,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         as_written = not any_damage  # hunks placed exactly keep their own lines
         for h in f.hunks:
             reading, got = _place(h, text, shift, lo, opts)
-            hr = HunkResult(h.number, "applied", h.old_start, patch_line=h.lineno)
+            hr = hunk_result(h, "applied")
             fr.hunks.append(hr)
             if reading is None:
                 hr.status = got

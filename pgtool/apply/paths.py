@@ -23,6 +23,12 @@ _SLASHES = re.compile(r"/+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+class MissingFile(UserError):
+    """A file the patch changes is not in the tree: the patch does not apply (exit 1, as git apply)."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class FileNames:
     """The candidate names of one file section, as written in the patch."""
@@ -181,8 +187,14 @@ def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, cre
             if exists(tree, rel, staged, lookups):
                 return _safe(tree, rel, source, names.lineno, lookups, link_ok)
     shown = candidates[0] if candidates else names.index
-    raise UserError(f"can't find file to patch: '{printable(shown or '')}' (strip level {lvl}; wrong -p?)",
-                    path=source, line=names.lineno)
+    hint = ""
+    if explicit:  # without -p every level was tried; with it, say when another one finds the file
+        for other in range(0, 6):
+            if other != lvl and any(exists(tree, strip(c, other), staged, lookups) for c in candidates):
+                hint = f" (with -p{other} it would be found)"
+                break
+    raise MissingFile(f"can't find file to patch: '{printable(shown or '')}' is not in the tree; the patch does "
+                      f"not apply{hint}", path=source, line=names.lineno)
 
 
 def _default_level(candidates: list[str]) -> int:

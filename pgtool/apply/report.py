@@ -9,11 +9,17 @@ from pgtool.apply.engine import ApplyResult, HunkResult
 from pgtool.apply.paths import printable
 
 
-def _hunk_line(h: HunkResult) -> str | None:
-    if h.status == "failed":
-        return f"Hunk #{h.number} FAILED at {h.stated}."
-    if h.status == "ambiguous":
-        return f"Hunk #{h.number} FAILED at {h.stated}: matches in more than one place equally well (ambiguous)."
+_WHY = {
+    "failed": "its context and removed lines are nowhere in the file",
+    "ambiguous": "it matches in more than one place equally well",
+}
+
+
+def _hunk_line(h: HunkResult, patch: str, path: str) -> str | None:
+    if h.status in _WHY:
+        # one line per failed hunk, naming the patch, the file and the hunk as the patch states it
+        header = f" ({h.header})" if h.header else ""
+        return f"{patch}: {path}: hunk #{h.number}{header} does not apply: {_WHY[h.status]}"
     if h.status == "reversed":
         return f"Hunk #{h.number} is already applied (applies in reverse) at {h.stated}."
     if h.level == "exact" and not h.offset:
@@ -45,7 +51,7 @@ def text_lines(result: ApplyResult, check: bool) -> list[str]:
             if f.all_exact:
                 continue  # as GNU patch: nothing said of a hunk applied where it said it would
             for h in f.hunks:
-                line = _hunk_line(h)
+                line = _hunk_line(h, p.source, f.path)
                 if line:
                     out.append(line)
             failed = sum(1 for h in f.hunks if h.status != "applied")

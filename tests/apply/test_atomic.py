@@ -75,7 +75,7 @@ def test_failing_hunk_writes_nothing(big_case, tmp_path):
     before = tree_digest(tree)
     proc = run_pgtool("apply", "--tree", str(tree), str(broken))
     assert proc.returncode == 1
-    assert "FAILED" in proc.stdout.decode()
+    assert "does not apply:" in proc.stdout.decode()
     assert tree_digest(tree) == before
 
 

@@ -153,7 +153,7 @@ def test_failed_hunk_writes_nothing_then_reject(repo, tmp_path):
     patch.write_text(patch_text)
     before = snapshot(repo)
     proc = run_pgtool("apply", "--tree", str(repo), str(patch))
-    assert proc.returncode == 1 and "Hunk #2 FAILED" in proc.stdout.decode()
+    assert proc.returncode == 1 and "hunk #2 (@@" in proc.stdout.decode() and "does not apply" in proc.stdout.decode()
     assert snapshot(repo) == before
     proc = run_pgtool("apply", "--reject", "--tree", str(repo), str(patch))
     assert proc.returncode == 1

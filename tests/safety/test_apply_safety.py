@@ -122,7 +122,7 @@ CASES: dict[str, Case] = {
     "rename-out": Case(rename("a.c", "../outside/new.c"), 2),
     "copy-out": Case(rename("a.c", "../../x.c", "copy"), 2),
     "rename-from-outside": Case(rename("../outside/secret.txt", "stolen.txt"), 2),
-    "absolute-copy": Case(rename("/etc/hostname", "host.txt", "copy"), 2),
+    "absolute-copy": Case(rename("/etc/hostname", "host.txt", "copy"), 1),  # a//etc/hostname: etc/hostname, not here
     "through-symlinked-dir-new": Case(new_file("linkdir/evil.c"), 2, setup=_symlinked_dir),
     "through-symlinked-dir-modify": Case("--- a/linkdir/secret.txt\n+++ b/linkdir/secret.txt\n"
                                          "@@ -1 +1 @@\n-secret\n+owned\n", 2, setup=_symlinked_dir),
@@ -133,7 +133,8 @@ CASES: dict[str, Case] = {
     "control-char-name": Case(new_file("ev\x01il.c"), 2),
     "newline-in-quoted-name": Case('diff --git "a/x\\ny.c" "b/x\\ny.c"\nnew file mode 100644\n--- /dev/null\n'
                                    '+++ "b/x\\ny.c"\n@@ -0,0 +1 @@\n+x\n', 2),
-    "fifo-target": Case("--- a/pipe.c\n+++ b/pipe.c\n@@ -1 +1 @@\n-x\n+y\n", 2, setup=_fifo),
+    "fifo-target": Case("--- a/pipe.c\n+++ b/pipe.c\n@@ -1 +1 @@\n-x\n+y\n", 1, setup=_fifo,
+                        message="not a regular file"),
     # --- symbolic links, git's way ------------------------------------------------------------
     "symlink-created": Case(new_link("lnk", "a.c"), 0, check=_is_link("lnk", "a.c"), extra_changes_ok=True),
     "symlink-in-new-dir": Case(new_link("s/t/lnk", "../../d/b.c"), 0, check=_is_link("s/t/lnk", "../../d/b.c"),
