@@ -290,7 +290,7 @@ def infer_indent(code: str, prev: list[str], after: list[str] | None = None) -> 
     start = _statement_start(prev, p)
     col = _open_paren_col(prev[start:p + 1])
     if col is not None:
-        return _to_col(col)
+        return _to_col(col) if _packs_tabs(prev) else " " * col
     first = prev[start].strip()
     if ps.endswith(_CONT_END) and not ps.endswith(("++", "--")):
         return _deeper(lead(prev[start]), prev)
@@ -396,7 +396,8 @@ def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup
             out.append(line)  # tab indentation survived the trip: the author's own
             continue
         sq = squeeze(code)
-        same = next((k for k, r in enumerate(removed_sq) if r == sq and k not in used), None)
+        same = next((k for k, r in enumerate(removed_sq)
+                     if r == sq and k not in used and _spacing_agrees(code, removed[k])), None)
         if same is not None:
             used.add(same)
             out.append(removed[same].rstrip("\n") + eol)
@@ -407,10 +408,11 @@ def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup
         if partner is not None:
             text = lead(partner) + transfer_spacing(code, partner)
         else:
-            witness = _next_statement_witness(code, prev + out, out, after)
+            more = any(rest.strip() for rest in added[idx + 1:])
+            witness = _next_statement_witness(code, prev + out, out, after, more)
             text = witness if witness is not None else infer_indent(code, prev + out, after)
             twin = lookup(sq) if lookup else None
-            if twin is not None:
+            if twin is not None and _spacing_agrees(code, twin):
                 text += twin.strip(" \t\n")
             else:
                 text = align_like(text + code, prev + out)
@@ -418,19 +420,39 @@ def reindent_block(added: list[str], removed: list[str], prev: list[str], lookup
     return out
 
 
-def _next_statement_witness(code: str, above: list[str], out: list[str], after: list[str] | None) -> str | None:
+def _spacing_agrees(code: str, other: str) -> bool:
+    """Whether `other` can be the undamaged text of `code`: an archive turns a
+    run of blanks into one space but never adds or drops a whole gap, so a
+    line with the same squeezed text but other gaps (`if(x)` against
+    `if (x)`, `* p` against `*p`) is another line."""
+    return _squash(code) == _squash(other)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", text.strip(" \t\n"))
+
+
+def _next_statement_witness(code: str, above: list[str], out: list[str], after: list[str] | None,
+                            more: bool = False) -> str | None:
     """The indentation of the statement the added one is inserted before.
 
-    A complete statement (or a `{`-opened block) added between complete
+    A statement (one continued on the added lines below, a `{`-opened
+    block, a brace-less `if` with its added body, a comment) added between complete
     statements is a sibling of the code that follows it: that line's
     indentation, bytes and all, is the author's own. It beats the
     structure above, which in old code often misleads (a brace-less body
     one level off, 8 spaces where the next line has a tab)."""
     nxt = next((line for line in after or [] if line.strip()), None)
-    if nxt is None or not _plain_statement(nxt) or not _plain_statement(code):
+    if nxt is None or not _plain_statement(nxt) or not _plain_statement(code) or code.startswith("*"):
         return None
-    if _header(code) or not _code(code).rstrip().endswith((";", "{")):
-        return None
+    seg = "".join(above[-60:])
+    if seg.rfind("/*") > seg.rfind("*/"):
+        return None  # inside a comment
+    if _header(code):
+        if not more:
+            return None  # without an added body, the line after becomes its body
+    elif not (_code(code).rstrip().endswith((";", "{")) or code.startswith("/*") or more):
+        return None  # a statement continued on the next added line is still a sibling
     if _code(nxt).strip().startswith("{") or _LABEL.match(nxt.strip()):
         return None
     depth = sum(_code(line).count("{") - _code(line).count("}") for line in out)

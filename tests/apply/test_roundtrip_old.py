@@ -93,7 +93,8 @@ def edit_file(text: str, rng: random.Random) -> str | None:
     for i in sites:
         line = lines[i]
         indent = line[: len(line) - len(line.lstrip(" \t"))]
-        kind = rng.choice(["modify", "modify", "delete", "insert", "insert_copy", "wrap"])
+        kind = rng.choice(["modify", "modify", "delete", "insert", "insert_copy", "wrap",
+                           "guard", "call", "comment", "append"])
         if kind == "modify":
             idents = [m for m in _IDENT.finditer(line) if m.group() not in _KEYWORDS]
             if not idents:
@@ -107,6 +108,24 @@ def edit_file(text: str, rng: random.Random) -> str | None:
             new = rng.choice([f"pgtool_note({var}, {rng.randint(1, 99)});", f"if (!{var}) BUG();",
                               f"{var}_seen++;"])
             lines.insert(i, indent + new + "\n")
+        elif kind in ("guard", "call", "comment", "append"):
+            var = rng.choice(_IDENT.findall(line) or ["ret"])
+            step, tabs = _style(lines, i)
+            inner = _at(_width(indent) + step, tabs)
+            if kind == "guard":  # an old-style brace-less check, often `if(x)`
+                block = [indent + rng.choice(["if(", "if ("]) + f"!{var})", inner + rng.choice(["goto out;",
+                                                                                        "return -EINVAL;"])]
+            elif kind == "call":  # a call continued under its open parenthesis
+                head = f"printk(KERN_DEBUG \"pgtool: %d %d\\n\","
+                block = [indent + head, _at(_width(indent) + len("printk("), tabs) + f"{var}, {rng.randint(1, 99)});"]
+            elif kind == "comment":
+                block = [indent + "/*", indent + f" * {var} is checked by the caller.", indent + " */"]
+            else:  # the last statement of its block gains a follower
+                if not lines[i + 1:i + 2] or not lines[i + 1].strip().startswith("}"):
+                    continue
+                lines.insert(i + 1, indent + f"{var}_seen++;\n")
+                continue
+            lines[i:i] = [b + "\n" for b in block]
         elif kind == "insert_copy":
             donor = original[rng.choice(stmts)]
             lines.insert(i, indent + donor.strip(" \t\n") + "\n")
@@ -173,3 +192,35 @@ def test_old_era_damaged_round_trip(tmp_path):
     assert stats["patches"] >= 300
     assert stats["token"] == stats["patches"], f"refusals: {stats['refused']}"
     assert rate >= 0.95
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def test_a_new_block_steps_as_the_code_above_and_packs_columns_into_tabs():
+    from pgtool.apply.indent import infer_indent
+
+    # a 4-column step, and '  \t\t' junk in front of the opener is not copied
+    prev = _lines("int f(x)\nint x;\n{\n    if (x) {\n\tg(x);\n  \t    if (x > 1) {\n")
+    assert infer_indent("h(x);", prev) == "\t\t"
+    # a file written with spaces stays written with spaces
+    prev = _lines("int f(int x)\n{\n        if (x) {\n")
+    assert infer_indent("g(x);", prev) == " " * 16
+
+
+def test_an_inserted_statement_takes_the_indentation_of_the_next_one():
+    from pgtool.apply.indent import reindent_block
+
+    prev = _lines("{\n        struct super_block *s;\n        struct ustat tmp;\n")
+    after = _lines("\tint err = -EINVAL;\n")
+    got = reindent_block([" if(!s)\n", " return -EINVAL;\n"], [], prev, None, after)
+    assert got == ["\tif(!s)\n", "\t\treturn -EINVAL;\n"]
+
+
+def test_a_twin_with_other_gaps_is_another_line():
+    from pgtool.apply.indent import reindent_block
+
+    prev = _lines("{\n\tint a;\n")
+    got = reindent_block([" if(!a)\n", " return;\n"], [], prev, lambda sq: "\tif (!a)\n", _lines("\ta++;\n"))
+    assert got == ["\tif(!a)\n", "\t\treturn;\n"]
