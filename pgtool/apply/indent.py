@@ -52,8 +52,11 @@ def _skip(line: str) -> bool:
 
 
 def _opener_indent(prev: list[str]) -> str:
+    """Indentation of the statement whose '{' is still open: a condition
+    continued over lines (`if (a &&` / `    b) {`) is where its first line is."""
     depth = 0
-    for line in reversed(prev):
+    for k in range(len(prev) - 1, -1, -1):
+        line = prev[k]
         if line.lstrip().startswith("#"):
             continue
         for ch in reversed(_code(line)):
@@ -61,7 +64,7 @@ def _opener_indent(prev: list[str]) -> str:
                 depth += 1
             elif ch == "{":
                 if depth == 0:
-                    return lead(line)
+                    return lead(prev[_statement_start(prev, k)])
                 depth -= 1
     return ""
 
@@ -143,10 +146,17 @@ def _header(line: str) -> bool:
     return bool(_BARE.match(s)) or (bool(_CONTROL.match(s)) and s.endswith(")") and _balanced(s))
 
 
+def _macro_header(line: str) -> bool:
+    """An indented complete `name(...)` without ';': a loop macro
+    (`for_each_task(p)`) whose body follows, not the start of this statement."""
+    s = _code(line).strip()
+    return line[:1] in (" ", "\t") and bool(_MACRO_CALL.match(s)) and _balanced(s)
+
+
 def _statement_start(prev: list[str], p: int) -> int:
     k = p
     while (k > 0 and not _terminated(prev[k - 1]) and not _skip(prev[k - 1])
-           and not _header(prev[k - 1]) and k > p - 12):
+           and not _header(prev[k - 1]) and not _macro_header(prev[k - 1]) and k > p - 12):
         k -= 1
     return k
 
@@ -170,6 +180,12 @@ def _file_scope(prev: list[str]) -> bool:
         if depth == 1 and code.startswith("}"):
             return True
     return False
+
+
+def _ends_comment(line: str) -> bool:
+    """A line that closes a comment opened on an earlier line, with no code after it."""
+    idx = line.find("*/")
+    return idx >= 0 and "/*" not in line[:idx] and not line[idx + 2:].strip()
 
 
 def _comment_start(prev: list[str], p: int) -> int | None:
@@ -262,7 +278,9 @@ def infer_indent(code: str, prev: list[str], after: list[str] | None = None) -> 
         c = _comment_start(prev, p)
         if c is not None:
             return lead(prev[c]) + (" " if code.startswith("*") else "")
-    elif "*/" in P and P.strip().startswith(("*", "/*")):
+    elif _ends_comment(P):
+        # the last line of a block comment (star-led or not): the comment's
+        # first line tells where the code around it is
         c = _comment_start(prev, p)
         if c is not None:
             p, P = c, prev[c]
@@ -272,7 +290,7 @@ def infer_indent(code: str, prev: list[str], after: list[str] | None = None) -> 
     if code.startswith(("case ", "default:", "default :")):
         return _opener_indent(prev)
     if ps.endswith("{"):
-        return _deeper(lead(P), prev)
+        return _deeper(lead(prev[_statement_start(prev, p)]), prev)
     if _BARE.match(ps) or (re.match(r"\}\s*else\s+if\b", ps) and _header(P)):
         # `} else` / `} else if (x)` without '{': the next line is its body
         return lead(P) if code.startswith("{") else _deeper(lead(P), prev)
@@ -443,7 +461,8 @@ def _next_statement_witness(code: str, above: list[str], out: list[str], after: 
     structure above, which in old code often misleads (a brace-less body
     one level off, 8 spaces where the next line has a tab)."""
     nxt = next((line for line in after or [] if line.strip()), None)
-    if nxt is None or not _plain_statement(nxt) or not _plain_statement(code) or code.startswith("*"):
+    if (nxt is None or not _plain_statement(nxt) or _comment_line(nxt) or _ends_comment(nxt)
+            or not _plain_statement(code) or code.startswith("*")):
         return None
     seg = "".join(above[-60:])
     if seg.rfind("/*") > seg.rfind("*/"):
@@ -462,7 +481,8 @@ def _next_statement_witness(code: str, above: list[str], out: list[str], after: 
     if last is None:
         return None
     ls = _code(last).strip()
-    if _header(last) or _BARE.match(ls) or not (ls.endswith((";", "{", "}")) or _comment_line(last)):
+    if _header(last) or _BARE.match(ls) or not (ls.endswith((";", "{", "}")) or _comment_line(last)
+                                                 or _ends_comment(last)):
         return None
     return lead(nxt)
 

@@ -43,10 +43,11 @@ def _statements(lines: list[str]) -> list[int]:
         if not _STMT.match(line) or "\\" in line or "/*" in line:
             continue
         prev = lines[i - 1].rstrip() if i else ""
-        if prev.endswith(("\\", ",", "(", "&&", "||", "=", "+", "?", ":")) or re.match(r"\s*(if|for|while|else)\b",
-                                                                                          prev):
+        # between complete statements only: not inside an expression continued
+        # over lines, nor between a brace-less header and its body
+        if prev.strip() and not (prev.endswith((";", "{", "}", "*/")) or re.match(r"\s*\w+:$", prev)):
             continue
-        if prev.count("(") != prev.count(")") or prev.endswith("*/"):
+        if re.match(r"\s*(\}\s*)?(if|for|while|else)\b", prev) and not prev.endswith(("{", ";")):
             continue
         out.append(i)
     return out
@@ -116,7 +117,7 @@ def edit_file(text: str, rng: random.Random) -> str | None:
                 block = [indent + rng.choice(["if(", "if ("]) + f"!{var})", inner + rng.choice(["goto out;",
                                                                                         "return -EINVAL;"])]
             elif kind == "call":  # a call continued under its open parenthesis
-                head = f"printk(KERN_DEBUG \"pgtool: %d %d\\n\","
+                head = "printk(KERN_DEBUG \"pgtool: %d %d\\n\","
                 block = [indent + head, _at(_width(indent) + len("printk("), tabs) + f"{var}, {rng.randint(1, 99)});"]
             elif kind == "comment":
                 block = [indent + "/*", indent + f" * {var} is checked by the caller.", indent + " */"]
