@@ -64,7 +64,7 @@ def _opener_indent(prev: list[str]) -> str:
                 depth += 1
             elif ch == "{":
                 if depth == 0:
-                    return lead(prev[_statement_start(prev, k)])
+                    return lead(prev[_opening_line(prev, k)])
                 depth -= 1
     return ""
 
@@ -153,6 +153,18 @@ def _macro_header(line: str) -> bool:
     return line[:1] in (" ", "\t") and bool(_MACRO_CALL.match(s)) and _balanced(s)
 
 
+def _opening_line(prev: list[str], k: int) -> int:
+    """First line of the statement that prev[k] ends with a '{': back to where
+    its parentheses open (a `for (a;` / `b;` / `c) {` header holds ';'s)."""
+    depth = 0
+    for j in range(k, max(-1, k - 12), -1):
+        code = _code(prev[j])
+        depth += code.count(")") - code.count("(")
+        if depth <= 0:
+            return _statement_start(prev, j)
+    return _statement_start(prev, k)
+
+
 def _statement_start(prev: list[str], p: int) -> int:
     k = p
     while (k > 0 and not _terminated(prev[k - 1]) and not _skip(prev[k - 1])
@@ -221,7 +233,7 @@ def _step(prev: list[str]) -> int:
         nxt = next((b for b in prev[k + 1:] if b.strip() and not _skip(b)), None)
         if nxt is None or _comment_line(nxt) or nxt.strip().startswith("}"):
             continue
-        d = _width(lead(nxt)) - _width(lead(prev[_statement_start(prev, k)]))
+        d = _width(lead(nxt)) - _width(lead(prev[_opening_line(prev, k)]))
         if 0 < d <= 8:
             return d
     return 8
@@ -290,7 +302,7 @@ def infer_indent(code: str, prev: list[str], after: list[str] | None = None) -> 
     if code.startswith(("case ", "default:", "default :")):
         return _opener_indent(prev)
     if ps.endswith("{"):
-        return _deeper(lead(prev[_statement_start(prev, p)]), prev)
+        return _deeper(lead(prev[_opening_line(prev, p)]), prev)
     if _BARE.match(ps) or (re.match(r"\}\s*else\s+if\b", ps) and _header(P)):
         # `} else` / `} else if (x)` without '{': the next line is its body
         return lead(P) if code.startswith("{") else _deeper(lead(P), prev)
@@ -482,9 +494,13 @@ def _next_statement_witness(code: str, above: list[str], out: list[str], after: 
         return None
     ls = _code(last).strip()
     if _header(last) or _BARE.match(ls) or not (ls.endswith((";", "{", "}")) or _comment_line(last)
-                                                 or _ends_comment(last)):
+                                                 or _ends_comment(last) or _case_label(ls)):
         return None
     return lead(nxt)
+
+
+def _case_label(s: str) -> bool:
+    return s.startswith(("case ", "default")) and s.endswith(":")
 
 
 def _open_structure(out: list[str]) -> bool:

@@ -66,7 +66,8 @@ def _style(lines: list[str], i: int) -> tuple[int, bool]:
         if lines[k].lstrip().startswith("#") or not lines[k].rstrip().endswith("{"):
             continue
         before = next((b for b in reversed(lines[:k]) if b.strip()), ";")
-        if before.rstrip().endswith((",", "&&", "||", "(", "+", "|", "&", "=", "?")):
+        if (before.rstrip().endswith((",", "&&", "||", "(", "+", "|", "&", "=", "?"))
+                or lines[k].count(")") > lines[k].count("(")):
             continue  # a condition continued over lines: its indentation is no step
         nxt = next((b for b in lines[k + 1:i + 1] if b.strip() and not b.lstrip().startswith("#")), None)
         d = _width(_lead(nxt)) - _width(_lead(lines[k])) if nxt else 0
@@ -225,3 +226,13 @@ def test_a_twin_with_other_gaps_is_another_line():
     prev = _lines("{\n\tint a;\n")
     got = reindent_block([" if(!a)\n", " return;\n"], [], prev, lambda sq: "\tif (!a)\n", _lines("\ta++;\n"))
     assert got == ["\tif(!a)\n", "\t\treturn;\n"]
+
+
+def test_a_header_over_several_lines_is_measured_from_its_first_line():
+    from pgtool.apply.indent import infer_indent
+
+    prev = _lines("void f(void)\n{\n\tfor (sb = first;\n\t     sb != last;\n\t     sb = sb->next) {\n"
+                  "\t\tif (!sb->dev)\n")
+    assert infer_indent("continue;", prev) == "\t\t\t"
+    prev = _lines("\tif ((a != 0)\n\t    && b) {\n\t\treturn a;\n")
+    assert infer_indent("}", prev) == "\t"
