@@ -27,8 +27,9 @@ from pgtool.errors import UserError
 @click.option("--check", is_flag=True, help="Only check that the patch applies; write nothing.")
 @click.option("--dry-run", is_flag=True, help="Same as --check.")
 @click.option("--reject", is_flag=True, help="Apply what applies; write failed hunks to .rej files.")
-@click.option("--ignore-whitespace/--no-ignore-whitespace", "whitespace", default=True, show_default=True,
-              help="Place a hunk ignoring whitespace when it matches nowhere exactly (reported per hunk).")
+@click.option("--ignore-whitespace/--no-ignore-whitespace", "whitespace", default=None,
+              help="Place hunks ignoring whitespace when they match nowhere exactly (reported per hunk); "
+                   "default: only in sections the mail damaged.")
 @click.option("--commit", is_flag=True, help="Commit each patch with its mail's author, date and subject.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--emit-fixed", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -42,7 +42,7 @@ class Options:
     check: bool = False          # --check / --dry-run: write nothing
     reject: bool = False         # write .rej files for failed hunks, apply the rest
     commit: bool = False         # one git commit per patch
-    whitespace: bool = True      # allow the whitespace-insensitive level
+    whitespace: bool | None = None  # the whitespace-insensitive level: None for damaged sections only
     fixed: bool = False          # the clean text will be used (--emit-fixed): render and check it before writing
 
 
@@ -277,24 +277,36 @@ def _dirty(tree: Path, rels: list[str]) -> set[str]:
     return out
 
 
-def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, opts: Options):
+LOOSE_DRIFT = 10   # lines a loose match may lie from where the hunks before it put it
+
+
+def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, opts: Options,
+           damaged: bool, first: bool):
     """(reading, placement) for the first reading found in the file; else a failure kind.
 
     Exact placements (forward, then reverse) are tried before the costly
     whitespace-insensitive and fuzz searches, so that re-applying a large
-    patch is found to be "already applied" quickly.
+    patch is found to be "already applied" quickly. Loose placement is
+    earned: ignoring whitespace for a damaged section (`damaged`), for a
+    clean one only where mail damage explains every difference
+    (_damage_explains), or with an explicit --ignore-whitespace; a change the
+    file already has is "already applied" before any loose match of its old
+    text is taken; and a whitespace-insensitive match far from where it
+    belongs is refused (_loose_refusal) unless --ignore-whitespace or --fuzz
+    was asked for.
     """
     stated = hunk.old_start - 1 if hunk.old_len else hunk.old_start
     best = hunk.readings[0]
+    whitespace = True if opts.whitespace is None else opts.whitespace
     for loose in (False, True):
-        if loose and not (opts.whitespace or opts.fuzz):
+        if loose and not (whitespace or opts.fuzz):
             break
         forward, ambiguous = None, None
         for reading in hunk.readings:
             pre = reading.pre
             st = stated if pre or not hunk.old_len else hunk.old_start
             got = locate(text, pre, reading.kinds if opts.fuzz else [], st, st + expected_shift, lo=lo,
-                         whitespace=loose and opts.whitespace, fuzz=opts.fuzz if loose else 0)
+                         whitespace=loose and whitespace, fuzz=opts.fuzz if loose else 0)
             if isinstance(got, Placement):
                 forward = (reading, got)
                 break
@@ -306,15 +318,53 @@ def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, o
         if best.post:
             # an applied hunk sits where the header's new-file line number says
             new_at = hunk.new_start - 1 if hunk.new_len else hunk.new_start
-            back = locate(text, best.post, [], new_at, new_at, whitespace=loose and opts.whitespace)
-        # the change itself where the header says it goes beats a match of the old text elsewhere
-        if isinstance(back, Placement) and (back.offset == 0 or forward is None):
+            back = locate(text, best.post, [], new_at, new_at, whitespace=loose and whitespace)
+        if isinstance(back, Placement) and (loose or back.offset == 0 or forward is None):
+            # the change itself where the header says it goes beats a match of the old text elsewhere,
+            # and any sign the file has the change beats a loose match of the old text
             return None, "reversed"
         if forward:
+            if loose and forward[1].level == Level.WHITESPACE and opts.whitespace is None and not opts.fuzz:
+                if not damaged and not _damage_explains(forward[0].pre, text.lines, forward[1].pos):
+                    return None, "failed"  # a clean section is placed as git places it
+                refused = _loose_refusal(text, forward, st, st + expected_shift, first)
+                if refused:
+                    return None, refused
             return forward
         if ambiguous is not None:
             return None, "ambiguous"
     return None, "failed"
+
+
+def _damage_explains(pre: list[str], lines: list[str], pos: int) -> bool:
+    """Whether the patch's lines differ from the file's at `pos` only as mail damage makes them differ:
+    tabs expanded to spaces, no-break spaces, trailing blanks dropped (a section whose hunks parse
+    cleanly shows no other evidence of damage)."""
+    def norm(line: str, shift: str = "") -> str:
+        # tabs expanded with the line's own columns, or with the diff's prefix column counted
+        return (shift + line).expandtabs(8)[len(shift):].replace("\xa0", " ").rstrip()
+    return all(p == f or norm(p) == norm(f) or norm(p) == norm(f, " ")
+               for p, f in zip(pre, lines[pos:pos + len(pre)]))
+
+
+def _loose_refusal(text: FileText, found, stated: int, expected: int, first: bool) -> str | None:
+    """Why a whitespace-insensitive match of a damaged section is not trusted, or None.
+
+    After a file's first hunk the hunks before it say where it belongs: a loose match farther than
+    LOOSE_DRIFT from there is refused. The first hunk has only its header: a loose match far from
+    it is trusted only when it is the one loose match in the whole file.
+    """
+    from pgtool.apply.match import squeeze
+
+    reading, pl = found
+    if abs(pl.pos - expected) <= LOOSE_DRIFT:
+        return None
+    if not first:
+        return "loose-distant"
+    pre = reading.pre
+    anchor = next((k for k, p in enumerate(pre) if squeeze(p)), 0)
+    count = sum(1 for cand in text.positions(pre[anchor], True) if text.matches_at(pre, cand - anchor, True))
+    return "loose-twice" if count > 1 else None
 
 
 _EXACT_LEVELS = frozenset((Level.EXACT, Level.OFFSET))
@@ -482,7 +532,6 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         resolved.append((f, old, new))
     if dirty is None and (tree / ".git").exists():
         dirty = _dirty(tree, [o for _, o, _ in resolved if o and o != _GONE and o not in overlay.files])
-    any_damage = any(h.damaged for f in raw_files for h in f.hunks)
     # paths this group of sections deletes or renames away: a rename may land where one of them was
     leaving = _leaving(resolved)
     for f, old, new in resolved:
@@ -528,7 +577,10 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
                 result.error = f"{new}: already exists"
             continue
         mode = f.meta.get("new mode") or f.meta.get("new file mode")
-        if not any_damage and sum(map(len, map(_READINGS, f.hunks))) == len(f.hunks):  # one reading each
+        # damage is local: a section with no damaged hunk is applied as git apply would (no loose
+        # placement, no re-indentation), whatever the rest of the mail looks like
+        damaged = any(h.damaged for h in f.hunks)
+        if not damaged and sum(map(len, map(_READINGS, f.hunks))) == len(f.hunks):  # one reading each
             # Every hunk exactly at its header's line is what _place() finds first; tried on the
             # whole text at once, without splitting the file into lines (the file decides).
             texts = repair.hunk_texts(f.hunks)
@@ -553,9 +605,9 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         shift, lo = 0, 0
         clean_hunks = []
         strict = dirty is not None and old in dirty
-        as_written = not any_damage  # hunks placed exactly keep their own lines
+        as_written = not damaged  # hunks placed exactly keep their own lines
         for h in f.hunks:
-            reading, got = _place(h, text, shift, lo, opts)
+            reading, got = _place(h, text, shift, lo, opts, damaged, first=not clean_hunks)
             hr = hunk_result(h, "applied")
             fr.hunks.append(hr)
             if reading is None:
@@ -577,7 +629,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             shift = pl.offset
             lo = pl.pos + len(reading.pre) - pl.trim_head - pl.trim_tail
             as_written = as_written and pl.level in _EXACT_LEVELS and not pl.trim_head and not pl.trim_tail
-            clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, h.damaged or any_damage, text))
+            clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, damaged, text))
         clean = model.CleanFile(old, new, clean_hunks, f.meta.get("old mode"), mode, fr.op == "copy")
         cleans.append(clean)
         file_of.append(len(result.files) - 1)

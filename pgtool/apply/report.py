@@ -12,6 +12,9 @@ from pgtool.apply.paths import printable
 _WHY = {
     "failed": "its context and removed lines are nowhere in the file",
     "ambiguous": "it matches in more than one place equally well",
+    "loose-twice": "it matches only ignoring whitespace, far from its stated line and in more than one place",
+    "loose-distant": "it matches only ignoring whitespace, farther from where the hunks before it put it "
+                     "than a damaged patch explains (--ignore-whitespace or --fuzz accepts it)",
 }
 
 

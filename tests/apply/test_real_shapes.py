@@ -117,3 +117,71 @@ def test_strip_level_of_a_mixed_patch_is_voted_by_existing_files(repo, tmp_path)
     patch = git(repo, "diff", "HEAD~1", "HEAD")
     by_git, by_pgtool = both(repo, tmp_path, patch, "HEAD~1")
     assert tree_digest(by_git) == tree_digest(by_pgtool)
+
+
+def _diff(rel: str, old: str, new: str) -> str:
+    import difflib
+
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"a/{rel}", f"b/{rel}"))
+
+
+def test_a_change_the_tree_has_is_never_applied_again_at_a_similar_table(kernel_tree, tmp_path):
+    """mm/vmstat.c's vmstat_text table with one entry renamed, already in the tree; further down the
+    file a second table like the first (its lines re-aligned with spaces). The patch is already
+    applied: pgtool must say so (exit 1, nothing written), never place the rename in the second table
+    ignoring whitespace (git apply and GNU patch refuse it too)."""
+    rel = "mm/vmstat.c"
+    old = (kernel_tree / rel).read_text()
+    lines = old.splitlines(keepends=True)
+    at = lines.index('\t"nr_free_pages",\n')
+    edited = lines[:at] + ['\t"nr_free_pages_total",\n'] + lines[at + 1:]
+    patch = tmp_path / "rename.patch"
+    patch.write_text(_diff(rel, old, "".join(edited)))
+    # the tree: the change applied, and a second table like the old one, 200 lines further down
+    twin = ["/* a second table, laid out with spaces */\n"] + [x.replace("\t", "    ") for x in lines[at - 3:at + 4]]
+    tree_lines = edited[:at + 200] + twin + edited[at + 200:]
+    tree = tmp_path / "t"
+    (tree / rel).parent.mkdir(parents=True)
+    (tree / rel).write_text("".join(tree_lines))
+    before = (tree / rel).read_bytes()
+    proc = run_pgtool("apply", "--tree", str(tree), str(patch))
+    out = proc.stdout.decode() + proc.stderr.decode()
+    assert proc.returncode == 1 and "already applied" in out, out
+    assert (tree / rel).read_bytes() == before
+    assert subprocess.run(["patch", "-p1", "--dry-run", "-d", str(tree), "-i", str(patch)],
+                          capture_output=True).returncode != 0
+
+
+def test_damage_is_local_clean_files_stay_byte_exact(kernel_tree, tmp_path):
+    """One mail, three files: mm/page_alloc.c's hunk lost its context lines' leading space (repaired),
+    while a Kconfig entry at column 0 and '#define' lines with a space must come out exactly as written
+    (repair once re-indented them: 'config X' became help text)."""
+    files = {"mm/page_alloc.c": None, "fs/proc/Kconfig": None, "include/linux/pagevec.h": None}
+    olds = {rel: (kernel_tree / rel).read_text() for rel in files}
+    news = dict(olds)
+    news["mm/page_alloc.c"] = olds["mm/page_alloc.c"].replace(
+        "int page_group_by_mobility_disabled __read_mostly;\n",
+        "int page_group_by_mobility_disabled __read_mostly;\nstatic int pgtool_marker;\n", 1)
+    news["fs/proc/Kconfig"] = olds["fs/proc/Kconfig"].replace(
+        "config PROC_FS\n", "config PROC_STRIPPED\n\tbool \"strip /proc\"\n\nconfig PROC_FS\n", 1)
+    news["include/linux/pagevec.h"] = olds["include/linux/pagevec.h"].replace(
+        "#define PAGEVEC_SIZE\t15\n", "#define PAGEVEC_SIZE\t15\n#define PAGEVEC_A 1\n#define PAGEVEC_B 2\n", 1)
+    assert all(news[r] != olds[r] for r in files)
+    parts = []
+    for rel in files:
+        diff = _diff(rel, olds[rel], news[rel])
+        if rel == "mm/page_alloc.c":  # the archive ate the context lines' leading space
+            diff = "".join(line[1:] if line.startswith(" ") else line for line in diff.splitlines(keepends=True))
+        parts.append(diff)
+    patch = tmp_path / "mail.patch"
+    patch.write_text("From: A <a@example.org>\nSubject: [PATCH] three files\n\n" + "".join(parts))
+    tree = tmp_path / "t"
+    for rel in files:
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text(olds[rel])
+    proc = run_pgtool("apply", "--tree", str(tree), str(patch))
+    out = proc.stdout.decode() + proc.stderr.decode()
+    assert proc.returncode == 0 and "repair:" in out, out
+    for rel in files:
+        assert (tree / rel).read_text() == news[rel], rel

@@ -175,10 +175,16 @@ CASES: dict[str, Case] = {
     "create-over-kept-dir": Case(new_file("d", "x"), 1),
     "create-under-symlink": Case(new_file("l/sub.c", "x"), 2, setup=lambda b: os.symlink("d", b.tree / "l")),
     # --- loose placement is reported, and can be turned off ------------------------------------
-    "whitespace-placement-reported": Case("--- a/a.c\n+++ b/a.c\n@@ -1,3 +1,3 @@\n int  a;\n-int b;\n+int b2;\n"
-                                          " int c;\n", 0, message="ignoring whitespace"),
-    "whitespace-placement-off": Case("--- a/a.c\n+++ b/a.c\n@@ -1,3 +1,3 @@\n int  a;\n-int b;\n+int b2;\n"
-                                     " int c;\n", 1, args=("--no-ignore-whitespace",)),
+    "whitespace-clean-section-exact": Case("--- a/a.c\n+++ b/a.c\n@@ -1,3 +1,3 @@\n int  a;\n-int b;\n+int b2;\n"
+                                           " int c;\n", 1),
+    "whitespace-placement-asked": Case("--- a/a.c\n+++ b/a.c\n@@ -1,3 +1,3 @@\n int  a;\n-int b;\n+int b2;\n"
+                                       " int c;\n", 0, args=("--ignore-whitespace",), message="ignoring whitespace"),
+    "whitespace-tabs-expanded": Case("--- a/a.c\n+++ b/a.c\n@@ -1,3 +1,3 @@\n int     a;\n-int b;\n+int b2;\n"
+                                     " int c;\n", 0, files={"a.c": "int\ta;\nint b;\nint c;\n"},
+                                     message="ignoring whitespace"),
+    "whitespace-placement-off": Case("--- a/a.c\n+++ b/a.c\n@@ -1,3 +1,3 @@\n int     a;\n-int b;\n+int b2;\n"
+                                     " int c;\n", 1, files={"a.c": "int\ta;\nint b;\nint c;\n"},
+                                     args=("--no-ignore-whitespace",)),
     # --- careless use ---------------------------------------------------------------------------
     "patch-is-a-directory": Case("", 2, args=("--tree", "tree", "outside")),
     "patch-missing": Case("", 2, args=("--tree", "tree", "no-such.patch")),

@@ -49,8 +49,8 @@ WORKERS = max(2, min(4, os.cpu_count() or 2))
 # Deliberate differences: reason -> (class, what pgtool says when it makes it, why).
 WHY = {
     "whitespace": ("d", "ignoring whitespace",
-                   "pgtool places a hunk whose context differs from the tree only in whitespace (README: hunks "
-                   "are matched exactly, then at an offset, then ignoring whitespace); git apply without "
+                   "pgtool places a hunk whose context differs from the tree only as mail damage makes it differ "
+                   "(tabs expanded, trailing blanks dropped: README, Safety); git apply without "
                    "--ignore-whitespace refuses"),
     "control-char": ("c", "refusing file name with control characters",
                      "pgtool refuses every file name with a control character, a tab among them, so that no "
@@ -63,17 +63,14 @@ WHY = {
 # case id -> reason. Every (c) and (d) outcome must be listed here; (a) and (b) never may be.
 # The cases where git applies and pgtool refuses for any other reason are pgtool bugs, not listed.
 ALLOWED: dict[str, str] = {
-    "c003": "whitespace",        # modify; context-whitespace
     "c028": "control-char",      # add+symlink-to-file+add+symlink-new
     "c029": "symlink-in-tree",   # copy+mode; symlink-for-file
     "c034": "control-char",      # rename+add
     "c037": "whitespace",        # mode+delete; context-whitespace
     "c063": "symlink-in-tree",   # rename+delete+add; symlink-for-file
     "c070": "control-char",      # add+symlink-retarget+modify
-    "c071": "whitespace",        # mode; context-whitespace
     "c097": "symlink-in-tree",   # copy+modify+modify+symlink-retarget; symlink-for-file
     "c099": "symlink-in-tree",   # copy+file-to-symlink; symlink-for-file-outside
-    "c105": "whitespace",        # rename; context-whitespace
     "c122": "control-char",      # rename+modify+rename+file-to-dir
     "c124": "control-char",      # symlink-delete+rename+add+symlink-retarget
     "c134": "control-char",      # rename+rename
