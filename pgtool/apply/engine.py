@@ -136,6 +136,7 @@ class ApplyResult:
     patches: list[PatchResult]
     written: bool
     recovered: str | None = None
+    reverse: bool = False        # the patches were undone (-R)
 
     @property
     def exit_code(self) -> int:
@@ -307,6 +308,8 @@ def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, o
             st = stated if pre or not hunk.old_len else hunk.old_start
             got = locate(text, pre, reading.kinds if opts.fuzz else [], st, st + expected_shift, lo=lo,
                          whitespace=loose and whitespace, fuzz=opts.fuzz if loose else 0)
+            if isinstance(got, Placement) and not hunk.damaged:
+                got = _anchored(text, hunk, reading, got, st, loose and whitespace)
             if isinstance(got, Placement):
                 forward = (reading, got)
                 break
@@ -334,6 +337,50 @@ def _place(hunk: repair.RawHunk, text: FileText, expected_shift: int, lo: int, o
         if ambiguous is not None:
             return None, "ambiguous"
     return None, "failed"
+
+
+def _context(reading: repair.Reading) -> tuple[int, int]:
+    """(leading, trailing) context lines of a hunk's reading."""
+    kinds = (reading.seg if getattr(reading, "seg", None) is not None
+             else "".join(k for k, _ in reading.lines)).replace("\n", " ")
+    return len(kinds) - len(kinds.lstrip(" ")), len(kinds) - len(kinds.rstrip(" "))
+
+
+def _ends_where_stated(hunks: list[repair.RawHunk], text: str) -> bool:
+    """Whether a last hunk with context but none after its changes, placed at its stated line, ends
+    the file, as git's match_end requires (else the careful path decides where it goes)."""
+    if not hunks:
+        return True
+    last = hunks[-1]
+    leading, trailing = _context(last.readings[0])
+    if trailing or not leading:
+        return True
+    count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    return last.old_start - 1 + last.old_len == count if last.old_len else True
+
+
+def _anchored(text: FileText, hunk: repair.RawHunk, reading: repair.Reading, pl: Placement, stated: int,
+              loose: bool) -> Placement | None:
+    """git's anchors: a hunk with context but none after its changes must end at the end of the file,
+    one that starts at line 1 must start there (apply.c's match_end, match_beginning). Fuzz, which
+    drops outer context, lifts them, as in git. None when the hunk cannot sit where it must."""
+    leading, trailing = _context(reading)
+    if pl.level == Level.FUZZ or not (leading or trailing):
+        return pl  # no context at all (-U0): nothing says where the file ends
+    pre = reading.pre
+    begin, end = hunk.old_start <= 1, not trailing
+    if not (begin or end):
+        return pl
+    want = 0 if begin else len(text.lines) - len(pre)
+    if (begin and end and len(text.lines) != len(pre)) or want < 0:
+        return None
+    if pl.pos == want:
+        return pl
+    if text.matches_at(pre, want, False):
+        return Placement(want, Level.EXACT if want == stated else Level.OFFSET, want - stated)
+    if loose and text.matches_at(pre, want, True):
+        return Placement(want, Level.WHITESPACE, want - stated)
+    return None
 
 
 def _damage_explains(pre: list[str], lines: list[str], pos: int) -> bool:
@@ -580,7 +627,8 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         # damage is local: a section with no damaged hunk is applied as git apply would (no loose
         # placement, no re-indentation), whatever the rest of the mail looks like
         damaged = any(h.damaged for h in f.hunks)
-        if not damaged and sum(map(len, map(_READINGS, f.hunks))) == len(f.hunks):  # one reading each
+        if (not damaged and sum(map(len, map(_READINGS, f.hunks))) == len(f.hunks)  # one reading each
+                and _ends_where_stated(f.hunks, content_text)):
             # Every hunk exactly at its header's line is what _place() finds first; tried on the
             # whole text at once, without splitting the file into lines (the file decides).
             texts = repair.hunk_texts(f.hunks)
@@ -817,7 +865,7 @@ def _apply_locked(sources: list[str], tree: Path, t: treefs.Tree, opts: Options,
                 progress(f"writing {len(pending) + len(rejects)} files")
             writer.commit(tree, planned)
             written = True
-    return ApplyResult(results, written, recovered), planned
+    return ApplyResult(results, written, recovered, opts.reverse), planned
 
 
 def refuse_dirty_commit(tree: Path, result: PatchResult) -> None:

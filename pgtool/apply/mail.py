@@ -55,11 +55,19 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="surrogateescape")
 
 
+def _uncrlf(text: str) -> str:
+    """Line ends a transport turned into CRLF (every line has one) back to LF. A diff that carries
+    CRs only on some lines (the content lines of a file with CRLF ends, as git diff writes them)
+    keeps them, as git apply does."""
+    crlf = text.count("\r\n")
+    if crlf and crlf >= text.count("\n") - 1:  # the last line may lack its end
+        return text.replace("\r\n", "\n")
+    return text
+
+
 def read_messages(data: bytes, source: str) -> list[PatchMessage]:
     """Every patch in `data`, in order."""
-    text = _decode(data)
-    if "\r\n" in text:
-        text = text.replace("\r\n", "\n")
+    text = _uncrlf(_decode(data))
     head = _head_lines(text, 60)  # a plain diff is never split into lines here: parse() does that once
     if _MBOX_FROM.match(head[0]):
         lines = text.split("\n")
@@ -134,7 +142,7 @@ def _from_mail(text: str, source: str, first_line: int) -> PatchMessage:
     # an HTML alternative repeats the text part (and would repeat its hunks)
     if any(c != "text/html" for c, _ in parts):
         parts = [(c, t) for c, t in parts if c != "text/html"]
-    body = "\n".join(t for _, t in parts).replace("\r\n", "\n")
+    body = _uncrlf("\n".join(t for _, t in parts))
     if broken and _diff_start(body) is None:
         # boundaries that never come (or come wrong) leave the diff in a preamble, or in a
         # multipart with no parts: read the body as written, without the boundary lines

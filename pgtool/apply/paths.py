@@ -119,15 +119,17 @@ def probe_strip(names: list[FileNames], tree: Path, staged: dict | None = None,
     GNU patch without -p falls back to basenames and git assumes -p1; probing
     the tree picks the level that works for this patch (`linux/mm/x.c` -> 1,
     `mm/x.c` -> 0). Only the files the patch expects to exist vote; among
-    levels that resolve as many, the one where fewer new files would collide
-    with existing ones wins (new files' basenames exist at the top of a
-    kernel tree: `Kconfig`, `Makefile`). None when no existing-file name
+    levels that resolve as many, the names' own convention (`a/`, `b/`: -p1)
+    wins, else the one where fewer new files would collide with existing
+    ones (new files' basenames exist at the top of a kernel tree: `Kconfig`,
+    `Makefile`). None when no existing-file name
     resolves at any level (a patch of new files only: the names' own
     convention decides).
     """
     existing = [n for n in names if n.old not in (None, DEV_NULL)]
     created = [n.new for n in names if n.old in (None, DEV_NULL) and n.new not in (None, DEV_NULL)]
-    best, best_key = None, (0, 0)
+    usual = _default_level([c for n in names for c in (n.new, n.old) if c and c != DEV_NULL])
+    scores: dict[int, int] = {}
     for level in range(0, 6):
         hits = 0
         for n in existing:
@@ -135,15 +137,19 @@ def probe_strip(names: list[FileNames], tree: Path, staged: dict | None = None,
                 if cand and cand != DEV_NULL and exists(tree, strip(cand, level), staged, lookups):
                     hits += 1
                     break
-        if not hits:
-            continue
-        collisions = sum(1 for c in created if exists(tree, strip(c, level), staged, lookups))
-        key = (hits, -collisions)
-        if best is None or key > best_key:
-            best, best_key = level, key
-        if hits == len(existing) and not collisions:
-            break  # every name resolves and nothing collides: deeper levels cannot do better
-    return best
+        if hits:
+            scores[level] = hits
+        if hits == len(existing) and level >= usual:
+            break  # every name resolves: deeper levels cannot do better
+    if not scores:
+        return None
+    top = max(scores.values())
+    tied = [level for level, hits in scores.items() if hits == top]
+    if usual in tied:
+        return usual  # the names' own convention (a/ b/: -p1), when it does as well as any
+    # otherwise the level where fewer new files would land on existing ones
+    return min(tied, key=lambda level: (sum(1 for c in created if exists(tree, strip(c, level), staged, lookups)),
+                                        level))
 
 
 def resolve(names: FileNames, tree: Path, level: int | None, *, source: str, creating: bool,

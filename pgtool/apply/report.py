@@ -18,11 +18,13 @@ _WHY = {
 }
 
 
-def _hunk_line(h: HunkResult, patch: str, path: str) -> str | None:
+def _hunk_line(h: HunkResult, patch: str, path: str, reverse: bool = False) -> str | None:
     if h.status in _WHY:
         # one line per failed hunk, naming the patch, the file and the hunk as the patch states it
         header = f" ({h.header})" if h.header else ""
         return f"{patch}: {path}: hunk #{h.number}{header} does not apply: {_WHY[h.status]}"
+    if h.status == "reversed" and reverse:
+        return f"Hunk #{h.number} is not applied (nothing to revert) at {h.stated}."
     if h.status == "reversed":
         return f"Hunk #{h.number} is already applied (applies in reverse) at {h.stated}."
     if h.level == "exact" and not h.offset:
@@ -54,7 +56,7 @@ def text_lines(result: ApplyResult, check: bool) -> list[str]:
             if f.all_exact:
                 continue  # as GNU patch: nothing said of a hunk applied where it said it would
             for h in f.hunks:
-                line = _hunk_line(h, p.source, f.path)
+                line = _hunk_line(h, p.source, f.path, result.reverse)
                 if line:
                     out.append(line)
             failed = sum(1 for h in f.hunks if h.status != "applied")
@@ -66,7 +68,10 @@ def text_lines(result: ApplyResult, check: bool) -> list[str]:
             out.append(f"repair: line {r.line}: {where}: {r.what}")
         if p.error:
             out.append(f"error: {p.error}")
-        if p.status == "already-applied":
+        if p.status == "already-applied" and result.reverse:
+            out.append("The patch is not applied (its changes are not in the tree): nothing to revert. "
+                       "Nothing written.")
+        elif p.status == "already-applied":
             out.append("Reversed (or previously applied) patch detected: already applied (applies in reverse); "
                        "use -R to revert it. Nothing written.")
         elif p.status == "failed":

@@ -515,7 +515,7 @@ def test_symlink_mode_is_kept_as_git_keeps_it(tmp_path):
 def test_commit_reads_names_literally_never_as_git_patterns(tmp_path):
     """git reads ':x.c' and 'a*.c' as pathspec magic and globs: with --commit, a patch creating 'a*.c'
     must not commit the user's edit of 'abc.c', and an edit of ':x.c' is seen as uncommitted."""
-    box = make(tmp_path, git=True, files={"abc.c": "int abc;\n", ":x.c": "int x;\n"})
+    box = make(tmp_path, git=True, files={"abc.c": "int abc;\n", ":x.c": "int x;\nint z;\n"})
     box.write("abc.c", "int abc;\n/* the user's uncommitted edit */\n")
     mail = "From: Mallory <m@example.org>\nSubject: [PATCH] add a star\n\n---\n" + new_file("a*.c", "int star;")
     box.patch(mail)
@@ -524,9 +524,9 @@ def test_commit_reads_names_literally_never_as_git_patterns(tmp_path):
     committed = box.git("show", "--name-only", "--format=", "HEAD").split()
     assert committed == ["a*.c"]
     assert "abc.c" in box.git("status", "--porcelain")
-    box.write(":x.c", "int x;\n/* edited */\n")
+    box.write(":x.c", "int x;\nint z;\n/* edited */\n")
     box.patch("From: Mallory <m@example.org>\nSubject: [PATCH] x\n\n---\n"
-              "--- a/:x.c\n+++ b/:x.c\n@@ -1 +1,2 @@\n int x;\n+int y;\n", "q.patch")
+              "--- a/:x.c\n+++ b/:x.c\n@@ -1,2 +1,3 @@\n int x;\n+int y;\n int z;\n", "q.patch")
     proc = box.run("apply", "--commit", "--tree", "tree", "q.patch")
     assert proc.returncode == 1 and b"uncommitted changes" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
-    assert (box.tree / ":x.c").read_text() == "int x;\n/* edited */\n"
+    assert (box.tree / ":x.c").read_text() == "int x;\nint z;\n/* edited */\n"
