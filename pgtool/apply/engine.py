@@ -577,7 +577,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
         if deleting and old is None:
             raise UserError("deletion of an unnamed file", path=msg.source, line=f.lineno)
         resolved.append((f, old, new))
-    if dirty is None and (tree / ".git").exists():
+    if dirty is None and opts.fuzz and (tree / ".git").exists():  # only fuzz can lose a user's edit
         dirty = _dirty(tree, [o for _, o, _ in resolved if o and o != _GONE and o not in overlay.files])
     # paths this group of sections deletes or renames away: a rename may land where one of them was
     leaving = _leaving(resolved)

@@ -530,3 +530,20 @@ def test_commit_reads_names_literally_never_as_git_patterns(tmp_path):
     proc = box.run("apply", "--commit", "--tree", "tree", "q.patch")
     assert proc.returncode == 1 and b"uncommitted changes" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     assert (box.tree / ":x.c").read_text() == "int x;\nint z;\n/* edited */\n"
+
+
+def test_fuzz_never_lands_on_an_uncommitted_edit(tmp_path):
+    """Every level but fuzz matches all context and removed lines and keeps the file's own bytes; fuzz
+    drops outer context, so on a file with uncommitted changes it is refused (commit or stash first)."""
+    files = {"a.c": "".join(f"int v{i};\n" for i in range(12))}
+    box = make(tmp_path, git=True, files=files)
+    box.write("a.c", files["a.c"].replace("int v3;\n", "int v3_mine;\n"))  # the user's edit, in the context
+    box.patch("--- a/a.c\n+++ b/a.c\n@@ -4,7 +4,7 @@\n int v3;\n int v4;\n int v5;\n-int v6;\n+int v6_new;\n"
+              " int v7;\n int v8;\n int v9;\n")
+    before = digest(box.tree)
+    proc = box.run("apply", "--fuzz", "1", "--tree", "tree", "p.patch")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1 and b"uncommitted changes" in out, out
+    assert digest(box.tree) == before
+    box.git("commit", "-q", "-am", "the user's edit, committed")
+    assert box.run("apply", "--fuzz", "1", "--tree", "tree", "p.patch").returncode == 0
