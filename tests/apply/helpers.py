@@ -46,3 +46,28 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 def c_tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
+
+
+def mutate_lines(text: str, ops: list[tuple[int, int, int, str]]) -> str:
+    """`text` with each (kind, a, b, junk) of `ops` done to its lines: delete, insert junk, copy a line,
+    splice junk into a line, cut a line, cut the text (the fuzz tests' mutations)."""
+    lines = text.split("\n")
+    for kind, a, b, junk in ops:
+        if not lines:
+            break
+        i = a % len(lines)
+        if kind == 0:
+            del lines[i]
+        elif kind == 1:
+            lines.insert(i, junk)
+        elif kind == 2:
+            lines[i] = lines[b % len(lines)]
+        elif kind == 3:
+            line = lines[i]
+            pos = b % (len(line) + 1)
+            lines[i] = line[:pos] + junk + line[pos:]
+        elif kind == 4:
+            lines[i] = lines[i][: b % (len(lines[i]) + 1)]
+        else:
+            lines = lines[: i + 1]
+    return "\n".join(lines)

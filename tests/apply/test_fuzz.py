@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from pgtool.cli import main
 
-from .helpers import SEED_FIXTURE
+from .helpers import SEED_FIXTURE, mutate_lines
 
 GIT_PATCH = """From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001
 From: Jane Hacker <jane@example.org>
@@ -96,29 +96,6 @@ def _seeds(seed_mail_path):
     return [seed, GIT_PATCH, QP_MAIL, mbox]
 
 
-def _mutate(text: str, ops: list[tuple[int, int, int, str]]) -> str:
-    lines = text.split("\n")
-    for kind, a, b, junk in ops:
-        if not lines:
-            break
-        i = a % len(lines)
-        if kind == 0:
-            del lines[i]
-        elif kind == 1:
-            lines.insert(i, junk)
-        elif kind == 2:
-            lines[i] = lines[b % len(lines)]
-        elif kind == 3:
-            line = lines[i]
-            pos = b % (len(line) + 1)
-            lines[i] = line[:pos] + junk + line[pos:]
-        elif kind == 4:
-            lines[i] = lines[i][: b % (len(lines[i]) + 1)]
-        else:
-            lines = lines[: i + 1]
-    return "\n".join(lines)
-
-
 JUNK = st.one_of(
     st.sampled_from(["@@ -1,3 +1,4 @@", "@@ -0,0 +0,0 @@", "@@ -999999999,1 +1 @@", "+", "-", " ", "\\ No newline",
                      "--- /dev/null", "+++ b/../x", "diff --git a/x b/y", "Index: //", "rename from x", "-- ",
@@ -140,7 +117,7 @@ def fuzz_tree(tmp_path_factory):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(which=st.integers(0, 3), ops=OPS, reverse=st.booleans())
 def test_mutated_input_gets_a_clean_exit(seed_mail, fuzz_tree, tmp_path_factory, capsys, which, ops, reverse):
-    text = _mutate(_seeds(seed_mail)[which], ops)
+    text = mutate_lines(_seeds(seed_mail)[which], ops)
     patch = tmp_path_factory.getbasetemp() / "mutant.patch"
     patch.write_bytes(text.encode("utf-8", "surrogateescape"))
     argv = ["apply", "--check", "--tree", str(fuzz_tree), str(patch)] + (["-R"] if reverse else [])

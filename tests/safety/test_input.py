@@ -26,6 +26,8 @@ from hypothesis import strategies as st
 from pgtool.apply import mail, repair
 from pgtool.errors import UserError
 
+from ..apply.helpers import mutate_lines
+
 from ..apply.helpers import REPO
 
 DIFF = "--- a/x.c\n+++ b/x.c\n@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n"
@@ -267,28 +269,6 @@ JUNK = st.one_of(
 OPS = st.lists(st.tuples(st.integers(0, 5), st.integers(0, 10_000), st.integers(0, 10_000), JUNK), max_size=8)
 
 
-def _mutate(text: str, ops) -> str:
-    lines = text.split("\n")
-    for kind, a, b, junk in ops:
-        if not lines:
-            break
-        i = a % len(lines)
-        if kind == 0:
-            del lines[i]
-        elif kind == 1:
-            lines.insert(i, junk)
-        elif kind == 2:
-            lines[i] = lines[b % len(lines)]
-        elif kind == 3:
-            pos = b % (len(lines[i]) + 1)
-            lines[i] = lines[i][:pos] + junk + lines[i][pos:]
-        elif kind == 4:
-            lines[i] = lines[i][: b % (len(lines[i]) + 1)]
-        else:
-            lines = lines[: i + 1]
-    return "\n".join(lines)
-
-
 def _read(data: bytes) -> None:
     """What the engine does with an input before it looks at a tree; only a UserError may stop it."""
     try:
@@ -314,7 +294,7 @@ def _read(data: bytes) -> None:
                                                                              st.binary(min_size=1, max_size=4)),
                                                                    max_size=3))
 def test_mutated_mails_raise_only_user_errors(which, ops, flip):
-    data = bytearray(_mutate(SEEDS[which], ops).encode("utf-8", "surrogatepass"))
+    data = bytearray(mutate_lines(SEEDS[which], ops).encode("utf-8", "surrogatepass"))
     for at, junk in flip:  # bytes no text has: cut characters, NULs, stray surrogates
         at %= len(data) + 1
         data[at:at] = junk

@@ -153,16 +153,20 @@ def git_base(tmp_path):
     return make
 
 
+def _patch_of_change(repo: Path, name: str, how: str) -> bytes:
+    """The patch git writes for _git_change() on `name`: `git diff`, or `format-patch` of its commit."""
+    _git_change(repo, name)
+    if how == "diff":
+        return run(repo, "git", "diff", "--cached", "-M", "-C", "--find-copies-harder", "HEAD").stdout
+    run(repo, "git", "commit", "-q", "-m", "touch files with an unusual name")
+    return run(repo, "git", "format-patch", "-M", "-C", "--find-copies-harder", "-1", "--stdout").stdout
+
+
 @pytest.mark.parametrize("how", ["diff", "format-patch"])
 @pytest.mark.parametrize("name", param_names())
 def test_git_patch_of_an_unusual_name(git_base, tmp_path, name, how):
     base, repo = git_base(name)
-    _git_change(repo, name)
-    if how == "diff":
-        text = run(repo, "git", "diff", "--cached", "-M", "-C", "--find-copies-harder", "HEAD").stdout
-    else:
-        run(repo, "git", "commit", "-q", "-m", "touch files with an unusual name")
-        text = run(repo, "git", "format-patch", "-M", "-C", "--find-copies-harder", "-1", "--stdout").stdout
+    text = _patch_of_change(repo, name, how)
     assert b"\nrename from " in text and b"\ncopy from " in text
     if name != NAMES["space"]:
         assert b'"a/' in text  # git quoted it: the case is about reading quoted names
@@ -181,12 +185,7 @@ def test_a_tab_in_a_name_is_read_as_git_quotes_it_and_refused(git_base, tmp_path
     another file) and refuses the name, as it refuses every control character: one line, nothing written."""
     name = NAMES["tab"]
     base, repo = git_base(name)
-    _git_change(repo, name)
-    if how == "diff":
-        text = run(repo, "git", "diff", "--cached", "-M", "-C", "--find-copies-harder", "HEAD").stdout
-    else:
-        run(repo, "git", "commit", "-q", "-m", "touch files with a TAB in their names")
-        text = run(repo, "git", "format-patch", "-M", "-C", "--find-copies-harder", "-1", "--stdout").stdout
+    text = _patch_of_change(repo, name, how)
     assert b'\\t' in text
     patch = tmp_path / "change.patch"
     patch.write_bytes(text)
