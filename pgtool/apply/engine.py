@@ -445,7 +445,7 @@ def _as_written(hunk: repair.RawHunk, reading: repair.Reading | None = None,
 
 
 def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], damaged: bool,
-                text_index: FileText | None = None):
+                text_index: FileText | None = None, notes: list | None = None):
     """The hunk rebuilt from the file: its real context, re-indented additions."""
     if not damaged and pl.level in _EXACT_LEVELS and not pl.trim_head and not pl.trim_tail:
         # an exact match: the hunk's own lines are the file's
@@ -493,8 +493,15 @@ def _clean_hunk(hunk, reading: repair.Reading, pl: Placement, lines: list[str], 
                 q += 1
                 qpos += 1
             prev = lines[max(0, pl.pos - 60):pl.pos] + post
+            written = added
             added = reindent_block(added, removed_before[::-1] + removed_after, prev, lookup,
                                    lines[qpos:qpos + 3])
+            if notes is not None:  # every line whose indentation is restored is reported
+                for k, (was, now) in enumerate(zip(written, added)):
+                    if was != now:
+                        shown = " ".join(now.split())[:60]
+                        notes.append(repair.Repair(hunk.lineno + 1 + i + k, hunk.number,
+                                                   f"re-indented an added line: '{shown}'"))
         for t in added:
             out.append(("+", t))
             post.append(t)
@@ -677,7 +684,7 @@ def _prepare(msg: mail.PatchMessage, raw_files: list[repair.RawFile], tree: Path
             shift = pl.offset
             lo = pl.pos + len(reading.pre) - pl.trim_head - pl.trim_tail
             as_written = as_written and pl.level in _EXACT_LEVELS and not pl.trim_head and not pl.trim_tail
-            clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, damaged, text))
+            clean_hunks.append(_clean_hunk(h, reading, pl, text.lines, damaged, text, result.repairs))
         clean = model.CleanFile(old, new, clean_hunks, f.meta.get("old mode"), mode, fr.op == "copy")
         cleans.append(clean)
         file_of.append(len(result.files) - 1)

@@ -52,3 +52,28 @@ def test_a_missing_file_does_not_apply_and_hints_only_when_another_level_finds_i
     err = proc.stderr.decode()
     assert proc.returncode == 1 and "(with -p1 it would be found)" in err, err
     assert run_pgtool("apply", "-p1", "--tree", str(tree), str(patch)).returncode == 0
+
+
+def test_every_reindented_line_is_reported(seed_mail, tmp_path):
+    """The seed mail lost its added lines' indentation: each line pgtool re-indents is named in the
+    report by its line in the mail, and nothing else is; every other added line lands as written."""
+    import re
+    import shutil
+
+    from .helpers import SEED_FIXTURE
+
+    tree = tmp_path / "seed"
+    shutil.copytree(SEED_FIXTURE, tree)
+    proc = run_pgtool("apply", "--tree", str(tree), str(seed_mail))
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, out
+    noted = {int(m.group(1)) for m in re.finditer(r"repair: line (\d+): hunk #\d+: re-indented", out)}
+    mail = seed_mail.read_text(errors="surrogateescape").split("\n")
+    assert noted and all(mail[n - 1].startswith("+") for n in noted)
+    result = "".join((tree / rel).read_text(errors="surrogateescape") for rel in
+                     ("mm/filemap.c", "mm/memory.c", "mm/page_alloc.c", "include/linux/mm.h")
+                     if (tree / rel).exists()).split("\n")
+    squeezed = {" ".join(line.split()): line for line in result}
+    for n in noted:  # the line is in the result with other whitespace
+        text = mail[n - 1][1:]
+        assert " ".join(text.split()) in squeezed and squeezed[" ".join(text.split())] != text, (n, text)
