@@ -319,11 +319,6 @@ class Tree:
         self.forget_dir(rel)
         return True
 
-    def prune(self, rel_dir: str, stop: str = "") -> None:
-        """Remove `rel_dir` and its parents while they are empty, up to (not including) `stop`."""
-        while rel_dir and rel_dir != stop and self.rmdir(rel_dir):
-            rel_dir = rel_dir.rpartition("/")[0]
-
 
 def _lstat_at(dir_fd: int, name: str) -> os.stat_result | None:
     try:

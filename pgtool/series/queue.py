@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -277,12 +276,6 @@ class Stack:
         """Date `.timestamp` after the files the push wrote: quilt pop then trusts the backups."""
         with self._tree() as t:
             t.touch(f"{PC}/{patch}/{_TIMESTAMP}")
-
-    def timestamp(self, patch: str) -> int | None:
-        """mtime (ns) of the patch's `.timestamp`, None when it has none."""
-        with self._tree() as t:
-            st = t.lstat(f"{PC}/{patch}/{_TIMESTAMP}")
-        return st.st_mtime_ns if st is not None and stat.S_ISREG(st.st_mode) else None
 
     # --- the writes of a push and a pop ------------------------------------
     def db_writes(self, patches_dir: Path) -> list[FileWrite]:
