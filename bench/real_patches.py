@@ -375,7 +375,9 @@ def report(results: list[dict], wall: float, n_patches: int) -> None:
     if deb:
         fwd = [r for r in deb if not r["reverse"]]
         rev = [r for r in deb if r["reverse"]]
-        ok = lambda r, t, k: r.get(t, {}).get(k) == 0  # noqa: E731
+
+        def ok(r, tool, key):
+            return r.get(tool, {}).get(key) == 0
         print("\ndebian (already applied in the tree):")
         print(f"  forward: pgtool exit 1 + 'already applied' {sum(bool(r.get('already_msg')) for r in fwd)}/{len(fwd)};"
               f" git apply --check refuses {sum(not ok(r, 'git', 'check_rc') for r in fwd)}/{len(fwd)}")
